@@ -1,0 +1,5 @@
+import type { CommandFactory } from './command.js';
+import { manifestCommand } from './manifest.js';
+
+/** Every top-level sub-command, in the order `--help` lists them. */
+export const COMMANDS: readonly CommandFactory[] = [manifestCommand];

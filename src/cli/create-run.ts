@@ -1,0 +1,78 @@
+/**
+ * What `preupd manifest create` and `preupd bart create` share: read the rules or the file
+ * list, print the header, walk, write the sorted body.
+ */
+import * as fs from 'node:fs';
+import { formatHeader, type HashAlgorithm } from '../manifest/format.js';
+import type { AclFlavor } from '../manifest/acl.js';
+import type { ParsedRules } from '../manifest/rules.js';
+import { createFromList, createFromRules, parseCreateRules, type CreateOptions } from '../walk/create-manifest.js';
+import { nodeWalkFs } from '../walk/walk-fs.js';
+import type { DataOutput } from './output-file.js';
+import type { CliIo } from './io.js';
+
+export interface CreateRequest {
+  relocRoot: string;
+  computeChecksum: boolean;
+  /** Algorithm named in the header; MD5 and -n give `! Version 1.0`. */
+  hash: HashAlgorithm;
+  acl: AclFlavor | 'auto';
+  rules?: { file: string; text: string };
+  /** -I mode: the names to list. */
+  fileList?: readonly string[];
+}
+
+/** Resolves `-R dir` as bart does: the physical absolute path, '' for `/`. */
+export function resolveRelocRoot(dir: string, cwd: string): string {
+  const real = fs.realpathSync.native(new URL(`file://${dir.startsWith('/') ? '' : cwd + '/'}${dir}`));
+  return real === '/' ? '' : real;
+}
+
+/** The manifest date: now, or SOURCE_DATE_EPOCH when set (reproducible output). */
+export function manifestDate(env: NodeJS.ProcessEnv): Date {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  return epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+}
+
+export function walkOptions(req: CreateRequest): CreateOptions {
+  return {
+    relocRoot: req.relocRoot,
+    computeChecksum: req.computeChecksum,
+    hash: req.hash,
+    acl: req.acl,
+    fs: nodeWalkFs,
+    // Two cores on the target machines; more threads only contend for them.
+    threads: 2,
+  };
+}
+
+export function parseRequestRules(req: CreateRequest): ParsedRules | undefined {
+  return req.rules ? parseCreateRules(req.rules.text, walkOptions(req)) : undefined;
+}
+
+/** Writes header and body to `out`; returns bart's exit status for the walk. */
+export async function writeManifest(
+  req: CreateRequest,
+  parsed: ParsedRules | undefined,
+  io: CliIo,
+  out: DataOutput,
+): Promise<number> {
+  await out.write(formatHeader(req.computeChecksum || req.rules ? req.hash : 'none', manifestDate(io.env)));
+  const sink = {
+    lines: (batch: string[]) => out.write(batch.join('\n') + '\n'),
+    message: (text: string) => io.stderr(Buffer.from(text, 'latin1')),
+  };
+  const options = walkOptions(req);
+  return req.fileList
+    ? createFromList(options, req.fileList, sink)
+    : createFromRules(options, parsed, sink);
+}
+
+/** stdout as a DataOutput (byte strings as latin1). */
+export function stdoutOutput(io: CliIo): DataOutput {
+  return {
+    write: (text) => io.stdout(Buffer.from(text, 'latin1')),
+    commit: () => {},
+    abort: () => {},
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * POSIX getopt as illumos libc implements it, for the `preupd bart` drop-in: options stop at
+ * the first operand or `--` (no permutation), clustered flags (`-nR root`), an option's
+ * argument attached (`-rfile`) or in the next word, and illumos' own error texts.
+ */
+export interface GetoptResult {
+  options: Array<{ opt: string; arg?: string }>;
+  operands: string[];
+  /** illumos getopt's message (without newline) when parsing stopped at a bad option. */
+  error?: string;
+}
+
+export function getopt(prog: string, args: readonly string[], spec: string): GetoptResult {
+  const options: GetoptResult['options'] = [];
+  let i = 0;
+  while (i < args.length) {
+    const word = args[i]!;
+    if (word === '--') {
+      i++;
+      break;
+    }
+    if (word.length < 2 || word[0] !== '-') break;
+    for (let j = 1; j < word.length; j++) {
+      const opt = word[j]!;
+      const at = opt === ':' ? -1 : spec.indexOf(opt);
+      if (at < 0) {
+        return { options, operands: [], error: `${prog}: illegal option -- ${opt}` };
+      }
+      if (spec[at + 1] !== ':') {
+        options.push({ opt });
+        continue;
+      }
+      if (j + 1 < word.length) {
+        options.push({ opt, arg: word.slice(j + 1) });
+      } else if (i + 1 < args.length) {
+        options.push({ opt, arg: args[++i]! });
+      } else {
+        return { options, operands: [], error: `${prog}: option requires an argument -- ${opt}` };
+      }
+      break;
+    }
+    i++;
+  }
+  return { options, operands: args.slice(i) };
+}

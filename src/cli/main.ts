@@ -1,0 +1,77 @@
+import { Readable } from 'node:stream';
+import yargs from 'yargs';
+import { COMMANDS } from './commands.js';
+import type { CliIo } from './io.js';
+import { runBart } from './bart.js';
+import { exitCodeFor } from '../errors.js';
+
+export const EXIT_CODES_TEXT = `Exit status:
+  0  success, no differences
+  1  differences or conflicts reported (or warnings while reading files, as bart)
+  2  usage or input error (one line on stderr naming the file and line)
+  3  a system command failed`;
+
+/** Runs preupd with `argv` (without node and script) and resolves to the exit status. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'bart') return runBart(argv.slice(1), io);
+  let status = 0;
+  const ctx = { io, exit: (code: number) => void (status = code) };
+  const parser = yargs([...argv])
+    .scriptName('preupd')
+    .usage('$0 <command> [options]')
+    .strictCommands()
+    .strictOptions()
+    .demandCommand(1)
+    .epilogue(EXIT_CODES_TEXT)
+    .help()
+    .version(false)
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw Object.assign(new Error(msg), { code: 'PREUPD_USAGE' });
+    });
+  parser.command({
+    command: 'bart [args..]',
+    describe: 'drop-in for illumos bart (create | compare), same options, output and exit codes',
+    handler: () => {},
+  });
+  for (const command of COMMANDS) parser.command(command(ctx));
+  let helpShown = false;
+  try {
+    await parser.parseAsync([], {}, (err, _argv, output) => {
+      if (output) {
+        helpShown = true;
+        (err ? io.stderr : io.stdout)(output + '\n');
+      }
+      if (err) throw err;
+    });
+  } catch (err) {
+    if (!helpShown) io.stderr(`preupd: ${(err as Error).message}\n`);
+    return exitCodeFor(err);
+  }
+  return status;
+}
+
+function processIo(): CliIo {
+  return {
+    stdout: (chunk) =>
+      new Promise<void>((resolve, reject) =>
+        process.stdout.write(chunk, (err) => (err ? reject(err) : resolve())),
+      ),
+    stderr: (chunk) => void process.stderr.write(chunk),
+    stdin: () => process.stdin as Readable,
+    env: process.env,
+    cwd: process.cwd(),
+    stderrIsTty: Boolean(process.stderr.isTTY),
+  };
+}
+
+/** Entry point of bin/preupd. */
+export async function main(argv: readonly string[]): Promise<void> {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    // A closed pipe (`preupd ... | head`) is not an error worth a stack trace.
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+  process.exitCode = await runCli(argv, processIo());
+}

@@ -1,0 +1,15 @@
+import type { CommandFactory } from './command.js';
+import { manifestCreateCommand } from './manifest-create.js';
+
+/** Manifest sub-commands, one module each (the compare command lives beside create). */
+const SUBCOMMANDS: readonly CommandFactory[] = [manifestCreateCommand];
+
+export const manifestCommand: CommandFactory = (ctx) => ({
+  command: 'manifest <command>',
+  describe: 'create and compare bart-compatible manifests',
+  builder: (y) => {
+    for (const sub of SUBCOMMANDS) y.command(sub(ctx));
+    return y.demandCommand(1);
+  },
+  handler: () => {},
+});

@@ -1,0 +1,161 @@
+/**
+ * `bart create`: the manifest body of a rules-driven walk or of a file list, in bart's
+ * order, with bart's stderr texts and exit status (spec/bart.md §3).
+ */
+import type { AclFlavor } from '../manifest/acl.js';
+import type { HashAlgorithm } from '../manifest/format.js';
+import { ATTR, defaultCreateRule, parseRules, type ParsedRules, type Rule } from '../manifest/rules.js';
+import type { WalkSettings } from './context.js';
+import { expandSubtree } from './expand-subtree.js';
+import { LineChannel, mergeSortedUnique } from './line-merge.js';
+import { describeEntry, displayName } from './list-dir.js';
+import { inThreadPool, workerPool, workersAvailable, type ExecutorPool } from './pool.js';
+import { strerror, type WalkFs } from './walk-fs.js';
+import { walkSorted, type WalkOutput } from './walker.js';
+import { contextFactory } from './context.js';
+
+export interface CreateOptions {
+  /** Absolute, symlink-free `-R` directory without trailing slash; '' for `/`. */
+  relocRoot: string;
+  /** false with -n. */
+  computeChecksum: boolean;
+  hash: HashAlgorithm;
+  acl: AclFlavor | 'auto';
+  fs: WalkFs;
+  /** Worker threads for walking and hashing; 0 walks in this thread (tests, memfs). */
+  threads: number;
+}
+
+export interface ManifestSink {
+  /** Sorted entry lines, without newlines. */
+  lines(batch: string[]): void | Promise<void>;
+  /** stderr text, newline-terminated, in bart's words. */
+  message(text: string): void;
+}
+
+/** Reads a rules file for create: subtree lines are expanded on `fs` (§4.3). */
+export function parseCreateRules(text: string, opts: CreateOptions): ParsedRules {
+  return parseRules(text, {
+    mode: 'create',
+    initialFlags: opts.computeChecksum ? ATTR.contents : 0,
+    relocRoot: opts.relocRoot,
+    expandSubtree: (pattern: string) => expandSubtree(opts.fs, pattern),
+  });
+}
+
+async function openPool(settings: WalkSettings, opts: CreateOptions): Promise<ExecutorPool> {
+  return opts.threads > 0 && workersAvailable()
+    ? workerPool(settings, opts.threads)
+    : inThreadPool(settings, opts.fs);
+}
+
+/**
+ * Walks every rule's subtree (or the default rule's) and writes the merged manifest body.
+ * Resolves to bart's exit status, quirks included (§3.9).
+ */
+export async function createFromRules(
+  opts: CreateOptions,
+  parsed: ParsedRules | undefined,
+  sink: ManifestSink,
+): Promise<number> {
+  const rules: Rule[] = parsed
+    ? parsed.rules
+    : [defaultCreateRule(opts.relocRoot || '/', opts.computeChecksum ? ATTR.contents : 0)];
+  let status = parsed?.invalidSubtree ? 1 : 0;
+  const settings: WalkSettings = {
+    relocRoot: opts.relocRoot,
+    rules,
+    computeChecksum: opts.computeChecksum,
+    hash: opts.hash,
+    acl: opts.acl,
+  };
+  const pool = await openPool(settings, opts);
+  const rootContext = await contextFactory(settings, opts.fs);
+  let evalErr = false;
+  const walks: Array<{ channel: LineChannel; messages: string[]; done: Promise<void> }> = [];
+  try {
+    for (let i = 0; i < rules.length; i++) {
+      const subtree = rules[i]!.subtree;
+      const rootSt = opts.fs.lstat(subtree);
+      if (!rootSt) {
+        // bart's statvfs() of the subtree failed: perror, skip the rule, status -1 (255).
+        walks.push({ channel: closedChannel(), messages: [`${subtree}: ${strerror({ code: 'ENOENT' })}\n`], done: Promise.resolve() });
+        status = 255;
+        continue;
+      }
+      status = 0;
+      const rootFsType = opts.fs.fsType(rootSt.dev, subtree);
+      const channel = new LineChannel();
+      const messages: string[] = [];
+      const out: WalkOutput = { lines: (batch) => channel.push(batch), message: (m) => void messages.push(m) };
+      const ctx = rootContext(i, rootFsType);
+      const rootLine = describeEntry(ctx, subtree, rootSt, messages, rules[i]).line;
+      const isDir = (rootSt.mode & 0o170000) === 0o040000;
+      const done = (async () => {
+        if (isDir) {
+          await walkSorted(pool.executor(i, rootFsType), { dir: subtree, dev: rootSt.dev }, rootLine, displayName(opts.relocRoot, subtree), out);
+        } else if (rootLine !== undefined) {
+          await channel.push([rootLine]);
+        }
+      })().finally(() => channel.close());
+      walks.push({ channel, messages, done });
+    }
+    if (walks.length === 1) {
+      // Perf: one subtree (the usual case) needs no merge.
+      for await (const batch of walks[0]!.channel.drain()) await sink.lines(batch);
+    } else {
+      let batch: string[] = [];
+      for await (const line of mergeSortedUnique(walks.map((w) => w.channel))) {
+        batch.push(line);
+        if (batch.length >= 4096) {
+          await sink.lines(batch);
+          batch = [];
+        }
+      }
+      if (batch.length) await sink.lines(batch);
+    }
+    for (const walk of walks) {
+      await walk.done;
+      for (const m of walk.messages) sink.message(m);
+      if (walk.messages.length) evalErr = true;
+    }
+  } finally {
+    await pool.close();
+  }
+  if (evalErr) status = 1;
+  return status;
+}
+
+function closedChannel(): LineChannel {
+  const channel = new LineChannel();
+  channel.close();
+  return channel;
+}
+
+/** `-I`: exactly the named entries, no rules, no recursion, sorted and unique (§3.7). */
+export async function createFromList(opts: CreateOptions, names: readonly string[], sink: ManifestSink): Promise<number> {
+  const settings: WalkSettings = { relocRoot: opts.relocRoot, rules: [], computeChecksum: opts.computeChecksum, hash: opts.hash, acl: opts.acl };
+  const contextFor = await contextFactory(settings, opts.fs);
+  const messages: string[] = [];
+  const lines = new Set<string>();
+  for (const name of names) {
+    const path = opts.relocRoot === '' || name.startsWith('/') ? opts.relocRoot + name : `${opts.relocRoot}/${name}`;
+    let st;
+    try {
+      st = opts.fs.lstat(path);
+    } catch (err) {
+      messages.push(`${path}: ${strerror(err)}\n`);
+      continue;
+    }
+    if (!st) {
+      messages.push(`${path}: ${strerror({ code: 'ENOENT' })}\n`);
+      continue;
+    }
+    const ctx = contextFor(0, opts.fs.fsType(st.dev, path));
+    const { line } = describeEntry(ctx, path, st, messages, undefined);
+    if (line !== undefined) lines.add(line);
+  }
+  await sink.lines([...lines].sort());
+  for (const m of messages) sink.message(m);
+  return messages.length ? 1 : 0;
+}
