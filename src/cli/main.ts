@@ -4,19 +4,15 @@ import { COMMANDS } from './commands.js';
 import type { CliIo } from './io.js';
 import { runBart } from './bart.js';
 import { exitCodeFor } from '../errors.js';
+import { EXIT_CODES_TEXT } from './exit-codes.js';
 
-export const EXIT_CODES_TEXT = `Exit status:
-  0  success, no differences
-  1  differences or conflicts reported (or warnings while reading files, as bart)
-  2  usage or input error (one line on stderr naming the file and line)
-  3  a system command failed`;
 
 /** Runs preupd with `argv` (without node and script) and resolves to the exit status. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv[0] === 'bart') return runBart(argv.slice(1), io);
   let status = 0;
   const ctx = { io, exit: (code: number) => void (status = code) };
-  const parser = yargs([...argv])
+  const parser = yargs()
     .scriptName('preupd')
     .usage('$0 <command> [options]')
     .strictCommands()
@@ -28,7 +24,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg, err) => {
       if (err) throw err;
-      throw Object.assign(new Error(msg), { code: 'PREUPD_USAGE' });
+      // yargs words some errors over several lines; keep the one-line promise.
+      throw Object.assign(new Error(msg.replace(/\s*\n\s*/g, ' ')), { code: 'PREUPD_USAGE' });
     });
   parser.command({
     command: 'bart [args..]',
@@ -38,7 +35,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   for (const command of COMMANDS) parser.command(command(ctx));
   let helpShown = false;
   try {
-    await parser.parseAsync([], {}, (err, _argv, output) => {
+    await parser.parseAsync([...argv], {}, (err, _argv, output) => {
       if (output) {
         helpShown = true;
         (err ? io.stderr : io.stdout)(output + '\n');

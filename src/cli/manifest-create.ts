@@ -13,6 +13,7 @@ import type { CommandFactory } from './command.js';
 import { parseRequestRules, resolveRelocRoot, stdoutOutput, writeManifest, type CreateRequest } from './create-run.js';
 import { fileOutput, type DataOutput } from './output-file.js';
 import type { CliIo } from './io.js';
+import { EXIT_CODES_TEXT } from './exit-codes.js';
 
 interface CreateArgs {
   n: boolean;
@@ -72,8 +73,11 @@ export const manifestCreateCommand: CommandFactory = ({ io, exit }) => ({
       })
       .option('o', { type: 'string', describe: 'write the manifest to this file (atomically)' })
       .example('$0 manifest create -R /a -o /var/tmp/a.manifest', 'manifest of the tree at /a')
-      .example('$0 manifest create -n -R / -r rules', 'no contents, only what the rules select'),
-  handler: async (argv: CreateArgs) => {
+      .example('$0 manifest create -n -R / -r rules', 'no contents, only what the rules select')
+      .epilogue(EXIT_CODES_TEXT),
+  handler: async (parsed) => {
+    // The builder above declares exactly these options.
+    const argv = parsed as unknown as CreateArgs;
     const req = await createRequest(argv, io);
     const rules = parseRequestRules(req);
     if (rules && rules.fatal !== 'none') {

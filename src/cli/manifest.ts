@@ -5,7 +5,7 @@ import { manifestCreateCommand } from './manifest-create.js';
 const SUBCOMMANDS: readonly CommandFactory[] = [manifestCreateCommand];
 
 export const manifestCommand: CommandFactory = (ctx) => ({
-  command: 'manifest <command>',
+  command: 'manifest',
   describe: 'create and compare bart-compatible manifests',
   builder: (y) => {
     for (const sub of SUBCOMMANDS) y.command(sub(ctx));

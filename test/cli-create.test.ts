@@ -1,0 +1,65 @@
+/** `preupd manifest create` as a user meets it: help, output file, bad input. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const PREUPD = resolve(import.meta.dirname, '../bin/preupd');
+const SAMPLE = resolve(import.meta.dirname, '../corpus/sample-root');
+
+function preupd(args: string[], input?: string) {
+  const run = spawnSync('node', [PREUPD, ...args], { input, env: { ...process.env, SOURCE_DATE_EPOCH: '1709613555', TZ: 'UTC' } });
+  return { stdout: run.stdout.toString('latin1'), stderr: run.stderr.toString('latin1'), status: run.status };
+}
+
+describe('preupd manifest create', () => {
+  it('has --help that names every option and the exit codes', () => {
+    const { stdout, status } = preupd(['manifest', 'create', '--help']);
+    expect(status).toBe(0);
+    for (const opt of ['-n', '-R', '-r', '-I', '--hash', '--acl', '-o']) expect(stdout).toContain(opt);
+    expect(stdout).toContain('Exit status');
+  });
+
+  it('writes an XXH64 manifest with a fixed date to -o, leaving no temporary file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preupd-cli-'));
+    const out = join(dir, 'sample.manifest');
+    const { status, stdout } = preupd(['manifest', 'create', '-R', SAMPLE, '-o', out]);
+    expect(status).toBe(0);
+    expect(stdout).toBe('');
+    const text = readFileSync(out, 'latin1');
+    expect(text.split('\n').slice(0, 3)).toEqual(['! Version 1.1', '! Hash XXH64', '! Tuesday, March 05, 2024 (04:39:15)']);
+    expect(text).toMatch(/^\/etc\/motd F 37 100644 \S+ [0-9a-f]+ \d+ \d+ [0-9a-f]{16}$/m);
+    expect(readdirSync(dir)).toEqual(['sample.manifest']);
+  });
+
+  it('writes the same bytes to -o as to stdout', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preupd-cli-'));
+    const viaStdout = preupd(['manifest', 'create', '-R', SAMPLE]);
+    preupd(['manifest', 'create', '-R', SAMPLE, '-o', join(dir, 'm')]);
+    expect(readFileSync(join(dir, 'm'), 'latin1')).toBe(viaStdout.stdout);
+  });
+
+  it.each([
+    [['manifest', 'create', '-R', '/nonexistent/root'], /^preupd: \/nonexistent\/root: No such file or directory\n$/],
+    [['manifest', 'create', '--hash', 'crc32', '-R', SAMPLE], /^preupd: .*hash.*crc32.*\n$/],
+    [['manifest', 'create', '-r', '/nonexistent/rules', '-R', SAMPLE], /^preupd: \/nonexistent\/rules: No such file or directory\n$/],
+  ])('rejects bad input %j with one line and exit 2', (args, message) => {
+    const { stderr, status, stdout } = preupd(args);
+    expect(stderr).toMatch(message);
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+  });
+
+  it('names the rules file and line of a syntax error and writes no output file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preupd-cli-'));
+    const rules = join(dir, 'rules');
+    writeFileSync(rules, 'CHECK all\n/etc\nIGNORE contents mtimes\n');
+    const out = join(dir, 'out.manifest');
+    const { stderr, status } = preupd(['manifest', 'create', '-R', SAMPLE, '-r', rules, '-o', out]);
+    expect(stderr).toMatch(new RegExp(`^preupd: ${rules}:3: .*mtimes.*\\n$`));
+    expect(status).toBe(2);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir)).toEqual(['rules']);
+  });
+});
