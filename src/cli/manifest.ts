@@ -1,8 +1,9 @@
 import type { CommandFactory } from './command.js';
 import { manifestCreateCommand } from './manifest-create.js';
+import { manifestCompareCommand } from './manifest-compare.js';
 
 /** Manifest sub-commands, one module each (the compare command lives beside create). */
-const SUBCOMMANDS: readonly CommandFactory[] = [manifestCreateCommand];
+const SUBCOMMANDS: readonly CommandFactory[] = [manifestCreateCommand, manifestCompareCommand];
 
 export const manifestCommand: CommandFactory = (ctx) => ({
   command: 'manifest',

@@ -20,8 +20,11 @@ export interface CompareOptions {
   readonly globalFlags: number;
   /** Receives every reported path, in bart's output order; may apply backpressure. */
   readonly onChange: (change: CompareChange) => void | Promise<void>;
-  /** Called for every line read after the header (strict checks of manifest compare). */
-  readonly onLine?: (side: 'control' | 'test', reader: ManifestLineReader) => void;
+  /**
+   * Called after every read (a line, or the end of the input), before the merge looks at
+   * it: the strict checks of manifest compare throw from here.
+   */
+  readonly onRead?: (side: 'control' | 'test', reader: ManifestLineReader) => void;
 }
 
 export type CompareOutcome =
@@ -58,15 +61,15 @@ export async function compareManifests(
 }
 
 async function merge(control: ManifestLineReader, test: ManifestLineReader, opts: CompareOptions): Promise<0 | 1> {
-  const { rules, onChange, onLine } = opts;
+  const { rules, onChange, onRead } = opts;
   let status: 0 | 1 = 0;
   const report = async (change: CompareChange) => {
     status = 1;
     await onChange(change);
   };
   const arrived = (side: 'control' | 'test', reader: ManifestLineReader) => {
+    onRead?.(side, reader);
     if (reader.state === 'corrupt') throw new Corrupt(side, reader.lineNumber + 1);
-    if (reader.state === 'line') onLine?.(side, reader);
   };
   const advance = async (side: 'control' | 'test', reader: ManifestLineReader) => {
     while (!reader.next()) await reader.refill();

@@ -39,6 +39,8 @@ export class ManifestLineReader {
   /** The leading `!`/`#` lines bart skipped (for the header check of manifest compare). */
   readonly headerLines: string[] = [];
   versionOk = false;
+  /** The input ended at a NUL byte rather than at the end of the file. */
+  endedAtNul = false;
 
   constructor(private readonly source: ByteSource) {}
 
@@ -62,7 +64,10 @@ export class ManifestLineReader {
     let stop = pos;
     while (stop < BART_BUF && at(stop) !== NL && at(stop) !== 0) stop++;
     if (stop >= BART_BUF) return void this.finish('corrupt');
-    if (at(stop) !== NL) return void this.finish('eof');
+    if (at(stop) !== NL) {
+      this.endedAtNul = stop < window;
+      return void this.finish('eof');
+    }
     this.start = pos;
     this.end = stop;
     this.lineNumber++;
@@ -79,7 +84,10 @@ export class ManifestLineReader {
     const nl = this.buf.indexOf(NL, start);
     const found = nl >= 0 && nl < limit;
     // A NUL met before the newline (or before the 64 KiB limit) ends the input.
-    if (this.nulAt >= start && this.nulAt < (found ? nl : limit)) return this.finish('eof');
+    if (this.nulAt >= start && this.nulAt < (found ? nl : limit)) {
+      this.endedAtNul = true;
+      return this.finish('eof');
+    }
     if (found) {
       this.start = start;
       this.end = nl;
