@@ -24,46 +24,60 @@ function octalEscapeEnd(bytes: Uint8Array, i: number, end: number): number {
   return ok ? i + 3 : -1;
 }
 
+/** End of the field starting at `i`; with `escapes`, every `\\` must start a valid `\\ooo`. */
+function fieldEnd(bytes: Uint8Array, i: number, end: number, escapes: boolean): number {
+  // Perf: printable bytes (> 0x20) are the common case and cost one comparison; the loop
+  // without escapes runs over the long ACL field (1M lines of 384 bytes: about 650 → 400 ms).
+  if (!escapes) {
+    for (; i < end; i++) if (bytes[i]! <= 0x20 && isBlank(bytes[i]!)) return i;
+    return end;
+  }
+  for (; i < end; i++) {
+    const b = bytes[i]!;
+    if (b === BACKSLASH) {
+      const stop = octalEscapeEnd(bytes, i, end);
+      if (stop < 0) return -1 - i;
+      i = stop;
+    } else if (b <= 0x20 && isBlank(b)) return i;
+  }
+  return end;
+}
+
 /**
- * What is wrong with the entry line `bytes[start, end)`, or undefined. Perf: one pass over
- * the bytes, no strings unless the line is bad; it runs on every line of both manifests.
+ * What is wrong with the entry line `bytes[start, end)`, or undefined. Fields are split on
+ * blanks as bart splits them. Perf: no strings unless the line is bad; this runs on every
+ * line that is not byte-identical to the other manifest's current line.
  */
 export function entryLineProblem(bytes: Uint8Array, start: number, end: number): string | undefined {
   const first = bytes[start];
   if (first === 0x23 /* # */ || first === 0x21 /* ! */) return undefined;
   let fields = 0;
-  let inField = false;
-  let type = -1;
-  let typeLength = 0;
-  for (let i = start; i < end; i++) {
-    const b = bytes[i]!;
-    if (isBlank(b)) {
-      inField = false;
+  let type = '';
+  let typeField: [number, number] = [start, start];
+  for (let i = start; i < end; ) {
+    if (isBlank(bytes[i]!)) {
+      i++;
       continue;
     }
-    if (!inField) {
-      inField = true;
-      fields++;
+    fields++;
+    const stop = fieldEnd(bytes, i, end, fields === 1 || (fields === 9 && type === 'L'));
+    if (stop < 0) {
+      const at = -1 - stop;
+      return `bad octal escape '${Buffer.from(bytes.subarray(at, Math.min(at + 4, end))).toString('latin1')}'`;
     }
     if (fields === 2) {
-      type = b;
-      typeLength++;
-    } else if (b === BACKSLASH && (fields === 1 || (fields === 9 && type === 0x4c /* L */))) {
-      const stop = octalEscapeEnd(bytes, i, end);
-      if (stop < 0) {
-        const text = Buffer.from(bytes.subarray(i, Math.min(i + 4, end))).toString('latin1');
-        return `bad octal escape '${text}'`;
-      }
-      i = stop;
+      typeField = [i, stop];
+      // A one-byte string comes from V8's cache: no allocation per line.
+      type = stop - i === 1 ? String.fromCharCode(bytes[i]!) : '';
     }
+    i = stop;
   }
   if (fields === 0) return undefined;
-  const letter = String.fromCharCode(type);
-  if (typeLength !== 1 || !TYPES.includes(letter)) {
-    return `unknown entry type '${Buffer.from(bytes.subarray(start, end)).toString('latin1').split(/\s+/)[1] ?? ''}'`;
+  if (type === '' || !TYPES.includes(type)) {
+    return `unknown entry type '${Buffer.from(bytes.subarray(...typeField)).toString('latin1')}'`;
   }
-  const expected = NINE_FIELDS.includes(letter) ? 9 : 8;
-  return fields === expected ? undefined : `${fields} fields, ${letter} lines have ${expected}`;
+  const expected = NINE_FIELDS.includes(type) ? 9 : 8;
+  return fields === expected ? undefined : `${fields} fields, ${type} lines have ${expected}`;
 }
 
 /** The content hash a manifest's header declares (Version 1.0 is MD5); undefined if none. */
