@@ -1,6 +1,6 @@
 import { type AccountDbKind, type DbLine, formatAccountDb, parseAccountDb, recordLine } from './account-db.js';
 
-/** The texts of the files user and group actions edit ('' for a missing file). */
+/** The texts of the files user and group actions edit ('' for a missing file; latin1 keeps bytes). */
 export interface AccountFiles {
   readonly passwd: string;
   readonly shadow: string;

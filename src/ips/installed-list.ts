@@ -65,8 +65,8 @@ async function listFromLinks(layout: ImageLayout): Promise<InstalledPackage[]> {
   for (const name of names) {
     const at = name.indexOf('@');
     if (at <= 0) continue;
-    const stem = decodeURIComponent(name.slice(0, at));
-    const version = decodeURIComponent(name.slice(at + 1));
+    const stem = unquote(name.slice(0, at), dir);
+    const version = unquote(name.slice(at + 1), dir);
     const marker = join(layout.meta, 'pkg', pkgQuote(stem), pkgQuote(version), 'installed');
     const text = await readFile(marker, 'utf8').catch(ignoreMissing);
     // Content is `VERSION_1\n<publisher>` (ips 2009 `image.py` `add_install_file`).
@@ -79,6 +79,14 @@ async function listFromLinks(layout: ImageLayout): Promise<InstalledPackage[]> {
 function installed(publisher: string | undefined, stem: string, version: string): InstalledPackage {
   const fmri = publisher === undefined ? `pkg:/${stem}@${version}` : `pkg://${publisher}/${stem}@${version}`;
   return publisher === undefined ? { stem, version, fmri } : { publisher, stem, version, fmri };
+}
+
+function unquote(text: string, dir: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch (err) {
+    throw new InputError(dir, undefined, `badly quoted package name '${text}'`, { cause: err });
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
