@@ -15,10 +15,15 @@ describe('actionApplies', () => {
     expect(actionApplies(file(['variant.arch', 'sparc']), image)).toBe(false);
   });
 
-  it('accepts any value of a variant the image never set, except debug variants (off)', () => {
-    expect(actionApplies(file(['variant.opensolaris.zone', 'nonglobal']), image)).toBe(true);
+  it('counts a variant the image never set as false', () => {
+    expect(actionApplies(file(['variant.opensolaris.zone', 'nonglobal']), image)).toBe(false);
     expect(actionApplies(file(['variant.debug.osnet', 'true']), image)).toBe(false);
     expect(actionApplies(file(['variant.debug.osnet', 'false']), image)).toBe(true);
+  });
+
+  it('never allows a repeated variant or facet tag', () => {
+    expect(actionApplies(file(['variant.arch', 'i386'], ['variant.arch', 'sparc']), image)).toBe(false);
+    expect(actionApplies(file(['facet.doc', 'true'], ['facet.doc', 'true']), image)).toBe(false);
   });
 
   it('needs one facet tagged true to be on, and every facet tagged all', () => {
@@ -34,6 +39,8 @@ describe('facetIsOn', () => {
     expect(facetIsOn(image, 'facet.locale.de')).toBe(true);
     expect(facetIsOn(image, 'facet.locale.fr')).toBe(false);
     expect(facetIsOn(image, 'facet.doc.man')).toBe(true);
+    expect(facetIsOn(image, 'facet.optional.x')).toBe(false);
+    expect(facetIsOn(image, 'facet.debug.x')).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import { type Action, attrList } from './action.js';
+import type { Action } from './action.js';
 
 /** What an image says about variants and facets (from its config, see image-config.ts). */
 export interface ImageVariants {
@@ -7,40 +7,35 @@ export interface ImageVariants {
 }
 
 /**
- * Whether pkg installs this action in the image (`pkg.5` "FACETS AND VARIANTS"): every
- * `variant.*` tag must equal the image's value, every facet tagged `all` must be on, and if
- * any are tagged `true`, at least one of those must be on.
+ * Whether pkg installs this action in the image (pkg5 `_varcet.c` `_allow_variant`,
+ * `_allow_facet`): every `variant.*` tag must equal the image's value, a variant the image
+ * never set counting as `false`; every facet tagged `all` must be on, and if other facet
+ * tags are present, at least one of them must be on. A repeated variant or facet tag (a
+ * list) is never allowed, as in pkg.
  */
 export function actionApplies(action: Action, image: ImageVariants): boolean {
-  let anyTrueTag = false;
-  let anyTrueOn = false;
-  for (const key of action.attrs.keys()) {
-    const values = attrList(action, key);
-    if (key.startsWith('variant.')) {
-      const wanted = variantValue(image, key);
-      // An image that never set a variant accepts every value of it.
-      if (wanted !== undefined && !values.includes(wanted)) return false;
-    } else if (key.startsWith('facet.')) {
-      const on = facetIsOn(image, key);
-      if (values.includes('all') && !on) return false;
-      if (values.includes('true')) {
-        anyTrueTag = true;
-        anyTrueOn ||= on;
-      }
+  let anyTag = false;
+  let anyOn = false;
+  for (const [key, value] of action.attrs) {
+    const isVariant = key.startsWith('variant.');
+    if (!isVariant && !key.startsWith('facet.')) continue;
+    if (typeof value !== 'string') return false;
+    if (isVariant) {
+      if (value !== (image.variants.get(key) ?? 'false')) return false;
+    } else if (value === 'all') {
+      if (!facetIsOn(image, key)) return false;
+    } else {
+      anyTag = true;
+      anyOn ||= facetIsOn(image, key);
     }
   }
-  return !anyTrueTag || anyTrueOn;
-}
-
-function variantValue(image: ImageVariants, name: string): string | undefined {
-  const value = image.variants.get(name);
-  // pkg treats debug variants as off unless the image turns them on (`variant.py`).
-  return value ?? (name.startsWith('variant.debug.') ? 'false' : undefined);
+  return !anyTag || anyOn;
 }
 
 /**
  * A facet's setting: the exact name if the image sets it, else the longest matching
- * wildcard pattern (`facet.locale.*`), else on (facets default to true).
+ * wildcard pattern (`facet.locale.*`), else on, except `facet.debug.*` and
+ * `facet.optional.*`, which are off unless turned on.
  */
 export function facetIsOn(image: ImageVariants, name: string): boolean {
   const exact = image.facets.get(name);
@@ -52,7 +47,7 @@ export function facetIsOn(image: ImageVariants, name: string): boolean {
       best = { length: pattern.length, on };
     }
   }
-  return best?.on ?? true;
+  return best?.on ?? !/^facet\.(debug|optional)\./.test(name);
 }
 
 function globToRegExp(pattern: string): RegExp {
