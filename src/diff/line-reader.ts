@@ -26,7 +26,8 @@ const CHUNK = 1 << 20;
 const NL = 0x0a;
 
 export class ManifestLineReader {
-  private readonly buf = Buffer.alloc(CHUNK);
+  // Perf: no zeroing; only buf[0, dataEnd) is ever looked at.
+  private readonly buf = Buffer.allocUnsafe(CHUNK);
   private dataEnd = 0;
   private sourceDone = false;
   /** First NUL in buf[0, dataEnd), or -1. */
