@@ -44,13 +44,12 @@ export function parseManifest(text: string, options: ParseManifestOptions): Mani
     }
   }
   const [first] = errors;
-  if (first !== undefined) {
-    if (errors.length === 1) throw first;
-    throw new InputError(options.file, first.line, `${reasonOf(first)} (and ${errors.length - 1} more bad lines)`, {
-      cause: new AggregateError(errors),
-    });
-  }
-  return actions;
+  if (first === undefined) return actions;
+  if (errors.length === 1) throw first;
+  const reason = (first.cause as ActionSyntaxError).message;
+  throw new InputError(options.file, first.line, `${reason} (and ${errors.length - 1} more bad lines)`, {
+    cause: new AggregateError(errors),
+  });
 }
 
 /** One action per line, in the order given; parses back to the same actions. */
@@ -58,10 +57,6 @@ export function formatManifest(actions: Iterable<Action>): string {
   let out = '';
   for (const action of actions) out += formatAction(action) + '\n';
   return out;
-}
-
-function reasonOf(err: InputError): string {
-  return err.cause instanceof Error ? err.cause.message : err.message;
 }
 
 function* logicalLines(text: string): Generator<{ text: string; line: number }> {
