@@ -91,4 +91,21 @@ describe('mergeAccountDb properties', () => {
       }
     }));
   });
+
+  // Helpers: one shadow record and, per field, which side (if any) changes it.
+  const fieldEditsArb = fc.tuple(
+    fc.array(fc.stringMatching(/^[0-9]{0,3}$/), { minLength: 8, maxLength: 8 }),
+    fc.array(fc.constantFrom('admin', 'update', 'none'), { minLength: 8, maxLength: 8 }),
+    fc.array(fc.stringMatching(/^[a-z]{1,3}$/), { minLength: 8, maxLength: 8 }),
+  );
+
+  it('should keep fields changed on one side only, whichever side changed the others', () => {
+    fc.assert(fc.property(fieldEditsArb, ([base, owners, values]) => {
+      const edited = (side: string) => base.map((v, i) => (owners[i] === side ? values[i] as string : v));
+      const row = (fields: string[]) => ['svc', ...fields].join(':') + '\n';
+      const merged = mergeAccountDb('shadow', row(base), row(edited('admin')), row(edited('update')));
+      const expected = base.map((v, i) => (owners[i] === 'none' ? v : values[i] as string));
+      expect(merged).toEqual({ text: row(expected), conflicts: [] });
+    }));
+  });
 });
