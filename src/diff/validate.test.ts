@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { declaredHash, entryLineProblem } from './validate.js';
+
+const problem = (line: string) => {
+  const bytes = Buffer.from(`xx${line}yy`, 'latin1');
+  return entryLineProblem(bytes, 2, bytes.length - 2);
+};
+const A = 'user::rw-,group::r--,mask:r--,other:r--';
+
+describe('entryLineProblem', () => {
+  it.each([
+    `/a\\040b F 6 100644 ${A} 65e6a1f3 0 0 b1946ac92492d2347c6235b4d2611184`,
+    `/d D 4096 40755 ${A} 65e6a1f3 0 0`,
+    `/l L 0 120777 - 65e6a1f3 0 0 \\000`,
+    `/c C 0 20666 ${A} 65e6a1f3 0 3 103`,
+    `/m  F  6 100644 ${A} 65e6a1f3 0 0 -`, // runs of blanks: bart accepts them
+    '# a comment between entries',
+    '!also skipped',
+    '',
+    ' \t ',
+  ])('accepts %j', (line) => {
+    expect(problem(line)).toBeUndefined();
+  });
+
+  it.each([
+    [`/a F 6 100644 ${A} 65e6a1f3 0 0`, '8 fields, F lines have 9'],
+    [`/d D 4096 40755 ${A} 65e6a1f3 0 0 extra`, '9 fields, D lines have 8'],
+    [`/a\\04 F 6 100644 ${A} 65e6a1f3 0 0 -`, "bad octal escape '\\04 '"],
+    [`/a\\400 F 6 100644 ${A} 65e6a1f3 0 0 -`, "bad octal escape '\\400'"],
+    [`/l L 0 120777 - 65e6a1f3 0 0 a\\x`, "bad octal escape '\\x'"],
+    [`/x Q 0 100644 ${A} 65e6a1f3 0 0`, "unknown entry type 'Q'"],
+    [`/x FF 0 100644 ${A} 65e6a1f3 0 0`, "unknown entry type 'FF'"],
+    ['/x', "unknown entry type ''"],
+  ])('rejects %j: %s', (line, what) => {
+    expect(problem(line)).toBe(what);
+  });
+
+  it('leaves backslashes in other fields alone', () => {
+    expect(problem(`/a F 6 100644 a\\b 65e6a1f3 0 0 -`)).toBeUndefined();
+  });
+});
+
+describe('declaredHash', () => {
+  it.each([
+    [['! Version 1.0', '! Monday'], 'MD5'],
+    [['! Version 1.1', '! Hash SHA256'], 'SHA256'],
+    [['! Version 1.1', '! Hash XXH64', '! date'], 'XXH64'],
+    [['# Format:'], undefined],
+    [[], undefined],
+  ])('%j declares %s', (lines, hash) => {
+    expect(declaredHash(lines)).toBe(hash);
+  });
+});

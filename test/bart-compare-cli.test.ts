@@ -1,0 +1,143 @@
+/**
+ * `preupd bart compare` error paths (as bart) and `preupd manifest compare` (bart's output,
+ * --json, and one `file:line` error for bad input), run in-process.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { BART_USAGE } from '../src/cli/bart.js';
+import { runCli } from '../src/cli/main.js';
+
+const CORPUS = resolve(import.meta.dirname, '../corpus/bart-conformance');
+const HEADER = '! Version 1.0\n! Tuesday, March 05, 2024 (04:39:15)\n# Format:\n';
+const A = 'user::rw-,group::r--,mask:r--,other:r--';
+const line = (name: string, md5 = 'aaaa', uid = '0') => `${name} F 6 100644 ${A} 65e6a1f3 ${uid} 0 ${md5}\n`;
+
+function workdir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'preupd-compare-cli-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text, 'latin1');
+  return dir;
+}
+
+/** Runs preupd in-process in `dir`; returns what it printed. */
+async function runIn(dir: string, args: string[], stdin = '') {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const keep = (into: Buffer[]) => (c: string | Uint8Array) => void into.push(typeof c === 'string' ? Buffer.from(c, 'latin1') : Buffer.from(c));
+  const status = await runCli(args, {
+    stdout: keep(out),
+    stderr: keep(err),
+    stdin: () => Readable.from([Buffer.from(stdin, 'latin1')]),
+    env: {},
+    cwd: dir,
+    stderrIsTty: false,
+  });
+  return { status, stdout: Buffer.concat(out).toString('latin1'), stderr: Buffer.concat(err).toString('latin1') };
+}
+
+const preupd = (args: string[], files: Record<string, string> = {}, stdin = '') => runIn(workdir(files), args, stdin);
+
+const pair = { c: HEADER + line('/a') + line('/b'), t: HEADER + line('/a', 'bbbb') + line('/c') };
+
+describe('preupd bart compare: failures as bart reports them', () => {
+  it.each([
+    [['c'], ''],
+    [['c', 't', 'x'], ''],
+    [['-x', 'c', 't'], 'compare: illegal option -- x\n'],
+    [['c', 't', '-i'], ''], // options after operands are operands
+    [['-i'], 'compare: option requires an argument -- i\n'],
+  ])('%j is a usage error', async (args, before) => {
+    const r = await preupd(['bart', 'compare', ...args], pair);
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, '', before + BART_USAGE]);
+  });
+
+  it('acts on options in order: -i messages, then the rules file that cannot be opened', async () => {
+    const r = await preupd(['bart', 'compare', '-i', 'bogus', '-r', 'nope', '-i', 'worse', 'c', 't'], pair);
+    expect(r.stderr).toBe(`ERROR: Invalid keyword bogus\nnope: No such file or directory\n${BART_USAGE}`);
+    expect(r.status).toBe(2);
+  });
+
+  it('prints perror for a missing manifest and exits 2', async () => {
+    const r = await preupd(['bart', 'compare', 'c', 'missing'], pair);
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, '', 'missing: No such file or directory\n']);
+  });
+
+  it('stops at a line over 64 KiB with bart message, after what it already printed', async () => {
+    const r = await preupd(['bart', 'compare', '-p', 'c', 't'], { c: pair.c + 'x'.repeat(70000) + '\n', t: pair.t });
+    // bart exit()s inside the read after /b: no /c, no closing newline.
+    expect(r.stdout).toBe('/a contents aaaa bbbb \n/b delete ');
+    expect([r.status, r.stderr]).toEqual([2, 'ERROR: Manifest corrupt, cannot continue\n']);
+  });
+
+  it('reads a directory as an empty manifest (fopen succeeds, fread fails)', async () => {
+    const dir = workdir(pair);
+    mkdirSync(join(dir, 'sub'));
+    expect(await runIn(dir, ['bart', 'compare', 'c', 'sub'])).toEqual({
+      status: 1,
+      stdout: '/a:\n  delete\n/b:\n  delete\n',
+      stderr: 'WARNING: sub has missing/invalid version string\n',
+    });
+  });
+
+  it('reads rules from stdin with -r -', async () => {
+    const r = await preupd(['bart', 'compare', '-r', '-', 'c', 't'], pair, '/\nIGNORE contents\n');
+    expect(r.stdout).toBe('/b:\n  delete\n/c:\n  add\n');
+  });
+});
+
+describe('preupd manifest compare', () => {
+  const corpusCase = (name: string) => ({
+    c: readFileSync(join(CORPUS, name, 'control.manifest'), 'latin1'),
+    t: readFileSync(join(CORPUS, name, 'test.manifest'), 'latin1'),
+  });
+
+  it.each([
+    ['08-compare-default', []],
+    ['09-compare-p-dlines', ['-p']],
+    ['10-compare-i', ['-i', 'mtime,CONTENTS', '-i', 'Dest,bogus,uid']],
+  ])('prints what bart prints for %s', async (name, options) => {
+    const r = await preupd(['manifest', 'compare', ...options, 'c', 't'], corpusCase(name));
+    expect(r.stdout).toBe(readFileSync(join(CORPUS, name, 'expected.stdout'), 'latin1'));
+    expect(r.stderr).toBe(readFileSync(join(CORPUS, name, 'expected.stderr'), 'latin1'));
+    expect(r.status).toBe(1);
+  });
+
+  it('prints one JSON object per changed path with --json', async () => {
+    const r = await preupd(['manifest', 'compare', '--json', 'c', 't'], pair);
+    expect(r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([
+      { name: '/a', change: 'modified', attributes: { contents: { control: 'aaaa', test: 'bbbb' } } },
+      { name: '/b', change: 'removed' },
+      { name: '/c', change: 'added' },
+    ]);
+    expect(r.status).toBe(1);
+  });
+
+  it('accepts what bart accepts: comment lines between entries, a last line without newline', async () => {
+    const r = await preupd(['manifest', 'compare', 'c', 't'], {
+      c: HEADER + line('/a') + '# note\n' + line('/b'),
+      t: HEADER + line('/a') + line('/b') + line('/c').trimEnd(),
+    });
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, '', '']);
+  });
+
+  it.each([
+    ['a missing file', { c: pair.c }, ['c', 't'], /^preupd: t: No such file or directory\n$/],
+    ['a wrong field count', { c: pair.c, t: HEADER + line('/a') + '/b F 6\n' }, ['c', 't'], /^preupd: t:5: 3 fields, F lines have 9\n$/],
+    ['a bad octal escape', { c: HEADER + line('/a\\9'), t: pair.t }, ['c', 't'], /^preupd: c:4: bad octal escape '\\9 F'\n$/],
+    ['a line over 64 KiB', { c: pair.c, t: HEADER + line('/a') + 'x'.repeat(65536) + '\n' }, ['c', 't'], /^preupd: t:5: line longer than 65535 bytes\n$/],
+    ['a NUL byte', { c: pair.c + '\0', t: pair.t }, ['c', 't'], /^preupd: c:6: NUL byte in manifest\n$/],
+    [
+      'different hash algorithms',
+      { c: pair.c, t: `! Version 1.1\n! Hash XXH64\n${line('/a', '0123456789abcdef')}` },
+      ['c', 't'],
+      /^preupd: t:2: hashed with XXH64, but c with MD5: contents cannot be compared\n$/,
+    ],
+    ['a rules syntax error', { ...pair, r: '/etc\nIGNORE mtimes\n' }, ['-r', 'r', 'c', 't'], /^preupd: r:2: unknown keyword 'mtimes'\n$/],
+  ])('rejects %s with one line naming file and line, exit 2', async (_what, files, args, message) => {
+    const r = await preupd(['manifest', 'compare', ...args], files as Record<string, string>);
+    expect(r.stderr).toMatch(message);
+    expect(r.status).toBe(2);
+  });
+});
