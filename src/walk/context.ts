@@ -13,6 +13,8 @@ export interface WalkSettings {
   computeChecksum: boolean;
   hash: HashAlgorithm;
   acl: AclFlavor | 'auto';
+  /** See WalkContext.deferHashAbove; Infinity hashes every file while listing. */
+  deferHashAbove: number;
 }
 
 /** Builds the per-thread contexts: one per rule, sharing one hasher. */
@@ -35,6 +37,7 @@ export async function contextFactory(
         hashFile,
         acl: settings.acl,
         rootFsType,
+        deferHashAbove: settings.deferHashAbove,
       };
       contexts.set(key, ctx);
     }

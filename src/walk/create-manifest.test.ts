@@ -142,8 +142,10 @@ const treeArb = fc
 describe('walk order', () => {
   it('equals a full bytewise sort of the same lines, without duplicates', async () => {
     await fc.assert(
-      fc.asyncProperty(treeArb, async (nodes) => {
-        const { lines } = await create(faultyFs(memTree(ROOT, nodes)), '/\n');
+      fc.asyncProperty(treeArb, fc.integer({ min: 1, max: 4 }), async (nodes, directories) => {
+        // Chunks of 1..4 directories and deferred hashing: the paths worker threads take.
+        const tuning = { budget: { ms: Infinity, directories }, deferHashAbove: 2 };
+        const { lines } = await create(faultyFs(memTree(ROOT, nodes)), '/\n', { inThreadTuning: tuning });
         expect(lines).toEqual([...new Set(lines)].sort());
         // Every entry is there (directories too, with a rules file).
         expect(lines.length).toBe(new Set(Object.keys(nodes).flatMap((p) => p.split('/').map((_, i, a) => a.slice(0, i + 1).join('/')))).size + 1);

@@ -11,6 +11,7 @@ import { LineChannel, mergeSortedUnique } from './line-merge.js';
 import { describeEntry, displayName } from './list-dir.js';
 import { inThreadPool, workerPool, workersAvailable, type ExecutorPool } from './pool.js';
 import { strerror, type WalkFs } from './walk-fs.js';
+import type { ChunkBudget } from './walk-chunk.js';
 import { walkSorted, type WalkOutput } from './walker.js';
 import { contextFactory } from './context.js';
 
@@ -24,6 +25,11 @@ export interface CreateOptions {
   fs: WalkFs;
   /** Worker threads for walking and hashing; 0 walks in this thread (tests, memfs). */
   threads: number;
+  /**
+   * In-thread walks only: small chunks and deferred hashing make tests take the scheduler
+   * paths that worker threads take on large trees.
+   */
+  inThreadTuning?: { budget: ChunkBudget; deferHashAbove: number };
 }
 
 export interface ManifestSink {
@@ -43,10 +49,10 @@ export function parseCreateRules(text: string, opts: CreateOptions): ParsedRules
   });
 }
 
-async function openPool(settings: WalkSettings, opts: CreateOptions): Promise<ExecutorPool> {
+async function openPool(settings: Omit<WalkSettings, 'deferHashAbove'>, opts: CreateOptions): Promise<ExecutorPool> {
   return opts.threads > 0 && workersAvailable()
     ? workerPool(settings, opts.threads)
-    : inThreadPool(settings, opts.fs);
+    : inThreadPool({ ...settings, deferHashAbove: opts.inThreadTuning?.deferHashAbove ?? Infinity }, opts.fs, opts.inThreadTuning?.budget);
 }
 
 /**
@@ -68,6 +74,7 @@ export async function createFromRules(
     computeChecksum: opts.computeChecksum,
     hash: opts.hash,
     acl: opts.acl,
+    deferHashAbove: Infinity,
   };
   const pool = await openPool(settings, opts);
   const rootContext = await contextFactory(settings, opts.fs);
@@ -134,7 +141,14 @@ function closedChannel(): LineChannel {
 
 /** `-I`: exactly the named entries, no rules, no recursion, sorted and unique (§3.7). */
 export async function createFromList(opts: CreateOptions, names: readonly string[], sink: ManifestSink): Promise<number> {
-  const settings: WalkSettings = { relocRoot: opts.relocRoot, rules: [], computeChecksum: opts.computeChecksum, hash: opts.hash, acl: opts.acl };
+  const settings: WalkSettings = {
+    relocRoot: opts.relocRoot,
+    rules: [],
+    computeChecksum: opts.computeChecksum,
+    hash: opts.hash,
+    acl: opts.acl,
+    deferHashAbove: Infinity,
+  };
   const contextFor = await contextFactory(settings, opts.fs);
   const messages: string[] = [];
   const lines = new Set<string>();

@@ -25,6 +25,11 @@ export interface WalkContext {
   acl: AclFlavor | 'auto';
   /** File-system type of the walk root: directories on another type are listed, not entered. */
   rootFsType: string;
+  /**
+   * Files larger than this are not hashed while listing: their line ends without contents
+   * and names them in `ListedItem.hashPath`, so that any thread can hash them (walker.ts).
+   */
+  deferHashAbove: number;
 }
 
 /** A line or a subtree, keyed so that sorting keys sorts the manifest (see walker.ts). */
@@ -37,6 +42,8 @@ export interface ListedItem {
   dev?: number;
   /** The line belongs to directory `dir`, printed only if that directory can be listed. */
   needsListing?: boolean;
+  /** The line lacks its contents field: the digest of this file goes at its end. */
+  hashPath?: string;
 }
 
 export interface DirListing {
@@ -73,7 +80,7 @@ export function describeEntry(
   st: WalkStat,
   messages: string[],
   rule: Rule | undefined,
-): { line?: string; exclusion: Exclusion } {
+): { line?: string; exclusion: Exclusion; hashPath?: string } {
   const type = typeOfMode(st.mode);
   const exclusion = rule ? excludeFname(path, type, rule) : 'none';
   if (exclusion !== 'none') return { exclusion };
@@ -93,7 +100,12 @@ export function describeEntry(
     uid: st.uid,
     gid: st.gid,
   };
-  if (type === 'F') return { exclusion, line: formatEntryLine({ ...base, contents: contentsOf(ctx, path, messages) }) };
+  if (type === 'F') {
+    if (ctx.computeChecksum && ctx.hashFile && st.size > ctx.deferHashAbove) {
+      return { exclusion, line: formatEntryLine({ ...base, contents: '' }), hashPath: path };
+    }
+    return { exclusion, line: formatEntryLine({ ...base, contents: contentsOf(ctx, path, messages) }) };
+  }
   if (type === 'L') {
     let dest: string | undefined;
     try {
@@ -109,10 +121,17 @@ export function describeEntry(
 
 function contentsOf(ctx: WalkContext, path: string, messages: string[]): string {
   if (!ctx.computeChecksum || !ctx.hashFile) return '-';
-  const result = ctx.hashFile(ctx.fs, path);
-  if (result.ok) return result.digest;
-  messages.push(result.stage === 'open' ? `${path}: ${strerror(result.error)}\n` : `WARNING: Checksum failed: ${path}\n`);
-  return '-';
+  const { contents, message } = hashContents(ctx, path);
+  if (message) messages.push(message);
+  return contents;
+}
+
+/** The contents field of a file and, when it cannot be read, bart's message for it. */
+export function hashContents(ctx: WalkContext, path: string): { contents: string; message?: string } {
+  const result = ctx.hashFile!(ctx.fs, path);
+  if (result.ok) return { contents: result.digest };
+  const message = result.stage === 'open' ? `${path}: ${strerror(result.error)}\n` : `WARNING: Checksum failed: ${path}\n`;
+  return { contents: '-', message };
 }
 
 export const cannotList = (path: string) => `WARNING: cannot list directory: ${path}\n`;
@@ -142,9 +161,9 @@ export function listDirectory(ctx: WalkContext, dir: string, dev: number): DirLi
       continue;
     }
     const key = escapeName(name);
-    const { line, exclusion } = describeEntry(ctx, path, st, messages, ctx.rule);
+    const { line, exclusion, hashPath } = describeEntry(ctx, path, st, messages, ctx.rule);
     if ((st.mode & 0o170000) !== 0o040000) {
-      if (line !== undefined) items.push({ key: key + ' ', line });
+      if (line !== undefined) items.push(hashPath ? { key: key + ' ', line, hashPath } : { key: key + ' ', line });
       continue;
     }
     const crossesMount = st.dev !== dev && ctx.fs.fsType(st.dev, path) !== ctx.rootFsType;

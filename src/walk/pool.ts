@@ -6,19 +6,30 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { contextFactory, type WalkSettings } from './context.js';
-import { listDirectory, type DirListing } from './list-dir.js';
-import type { DirJob, Executor } from './walker.js';
+import { walkChunk, type ChunkBudget, type DirJob, type WalkChunk } from './walk-chunk.js';
+import type { Executor } from './walker.js';
+import { hashContents } from './list-dir.js';
+
+/** The contents field of a deferred file, and bart's message when it could not be read. */
+export interface HashedFile {
+  contents: string;
+  message?: string;
+}
 import type { WalkFs } from './walk-fs.js';
 
+/** Main thread to worker: walk a chunk below `dir`, or hash the file `hashPath`. */
 export interface PoolRequest extends DirJob {
   id: number;
   rule: number;
   rootFsType: string;
+  hashPath?: string;
 }
-export type PoolReply =
-  | { id: number; listing?: undefined; error?: undefined }
-  | { id: number; listing: DirListing; error?: undefined }
-  | { id: number; listing?: undefined; error: { message: string; code?: string | undefined } };
+export interface PoolReply {
+  id: number;
+  chunk?: WalkChunk;
+  hashed?: HashedFile;
+  error?: { message: string; code?: string | undefined };
+}
 
 /** Hands out one Executor per walked rule; `close` ends the threads. */
 export interface ExecutorPool {
@@ -26,12 +37,14 @@ export interface ExecutorPool {
   close(): Promise<void>;
 }
 
-export async function inThreadPool(settings: WalkSettings, fs: WalkFs): Promise<ExecutorPool> {
+/** Walks in this thread; `budget` makes chunks small in tests, to exercise the scheduler. */
+export async function inThreadPool(settings: WalkSettings, fs: WalkFs, budget?: ChunkBudget): Promise<ExecutorPool> {
   const contextFor = await contextFactory(settings, fs);
   return {
     executor: (rule, rootFsType) => ({
       concurrency: 1,
-      list: async (job) => listDirectory(contextFor(rule, rootFsType), job.dir, job.dev),
+      walk: async (job) => walkChunk(contextFor(rule, rootFsType), job, budget),
+      hash: async (path) => hashContents(contextFor(rule, rootFsType), path),
     }),
     close: async () => {},
   };
@@ -44,39 +57,60 @@ export function workersAvailable(): boolean {
   return existsSync(WORKER_FILE);
 }
 
-export async function workerPool(settings: WalkSettings, threads: number): Promise<ExecutorPool> {
-  const waiting = new Map<number, { resolve: (l: DirListing) => void; reject: (e: Error) => void }>();
+/**
+ * Worker threads that walk chunks and hash files. Files over 1 MiB are hashed as jobs of
+ * their own, so that one directory of large files (/usr/lib/x86_64-linux-gnu: 650 MB) is
+ * shared by all threads. Perf: smaller files are hashed while listing, saving messages.
+ *
+ * Jobs wait in one queue here and each thread holds at most two: a free thread takes the
+ * next job, so threads stay balanced whatever the jobs cost. Hash jobs go first: the output
+ * is waiting for them, while walk jobs only run ahead.
+ */
+export async function workerPool(settings: Omit<WalkSettings, 'deferHashAbove'>, threads: number): Promise<ExecutorPool> {
+  const workerSettings: WalkSettings = { ...settings, deferHashAbove: 1 << 20 };
+  const waiting = new Map<number, { resolve: (reply: PoolReply) => void; reject: (e: Error) => void }>();
+  const queued = { hash: [] as PoolRequest[], walk: [] as PoolRequest[] };
+  const held: number[] = Array.from({ length: threads }, () => 0);
   let nextId = 0;
-  const load: number[] = [];
   const workers = await Promise.all(
     Array.from({ length: threads }, (_, i) => {
-      load.push(0);
-      const worker = new Worker(WORKER_FILE, { workerData: settings });
+      const worker = new Worker(WORKER_FILE, { workerData: workerSettings });
       return new Promise<Worker>((resolve, reject) => {
         worker.once('error', reject);
         worker.on('message', (reply: PoolReply) => {
           if (reply.id === -1) return resolve(worker);
-          load[i]!--;
+          held[i]!--;
+          dispatch();
           const w = waiting.get(reply.id)!;
           waiting.delete(reply.id);
-          if (reply.listing) w.resolve(reply.listing);
-          else w.reject(Object.assign(new Error(reply.error!.message), { code: reply.error!.code }));
+          if (reply.error) w.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
+          else w.resolve(reply);
         });
       });
     }),
   );
+  function dispatch(): void {
+    for (let i = 0; i < threads; i++) {
+      while (held[i]! < 2) {
+        const request = queued.hash.shift() ?? queued.walk.shift();
+        if (!request) return;
+        held[i]!++;
+        workers[i]!.postMessage(request);
+      }
+    }
+  }
+  const send = (request: Omit<PoolRequest, 'id'>) =>
+    new Promise<PoolReply>((resolve, reject) => {
+      const id = nextId++;
+      waiting.set(id, { resolve, reject });
+      (request.hashPath === undefined ? queued.walk : queued.hash).push({ ...request, id });
+      dispatch();
+    });
   return {
     executor: (rule, rootFsType) => ({
       concurrency: threads,
-      list: (job) =>
-        new Promise<DirListing>((resolve, reject) => {
-          const id = nextId++;
-          waiting.set(id, { resolve, reject });
-          // Least-loaded thread: a directory of large files must not hold up the rest.
-          const i = load.indexOf(Math.min(...load));
-          load[i]!++;
-          workers[i]!.postMessage({ ...job, id, rule, rootFsType } satisfies PoolRequest);
-        }),
+      walk: async (job) => (await send({ ...job, rule, rootFsType })).chunk!,
+      hash: async (hashPath) => (await send({ dir: '', dev: 0, rule, rootFsType, hashPath })).hashed!,
     }),
     close: async () => {
       await Promise.all(workers.map((w) => w.terminate()));

@@ -9,85 +9,110 @@
  * (recursively) yields exactly the fully sorted manifest (spec/bart.md §2.5).
  */
 import type { DirListing, ListedItem } from './list-dir.js';
+import type { DirJob, WalkChunk } from './walk-chunk.js';
+import type { HashedFile } from './pool.js';
 
-export interface DirJob {
-  dir: string;
-  dev: number;
-}
-
-/** Runs listing jobs; jobs may overlap and complete in any order. */
+/** Runs walking and hashing jobs; jobs may overlap and complete in any order. */
 export interface Executor {
   readonly concurrency: number;
-  list(job: DirJob): Promise<DirListing>;
+  walk(job: DirJob): Promise<WalkChunk>;
+  hash(path: string): Promise<HashedFile>;
 }
 
 export interface WalkOutput {
   /** Sorted manifest lines (no newline), in batches. */
-  lines(batch: string[]): void;
+  lines(batch: string[]): void | Promise<void>;
   /** bart's stderr text. */
   message(text: string): void;
 }
 
-// Perf/memory: how far listings may run ahead of the output. 50k buffered items is about
-// 20 MB of lines with ZFS ACL text, and enough lookahead to keep two workers busy.
+// Memory: how far listings may run ahead of the output. 50k buffered items is about 20 MB
+// of lines with ZFS ACL text, and enough lookahead to keep two workers busy.
 const MAX_BUFFERED_ITEMS = 50_000;
+// Perf: a few chunks queued per thread, so no thread waits for the main thread.
+const MAX_IN_FLIGHT_PER_THREAD = 4;
 
 /**
- * Dispatches listings in depth-first output order with bounded lookahead: the next
- * directories the output will need go first, so what is buffered stays small.
+ * Dispatches walking jobs in depth-first output order with bounded lookahead: the
+ * directories the output will need next go first, so what is buffered stays small.
+ * A job may list a whole run of descendants (walk-chunk.ts): a directory below a job in
+ * flight is asked for only once that job has answered.
  */
 class Scheduler {
   /** Directories not yet dispatched; a stack whose top is the next in output order. */
   private readonly pending: DirJob[] = [];
-  private readonly started = new Map<string, Promise<DirListing>>();
-  private inFlight = 0;
+  /** Listings received and not yet consumed by the output. */
+  private readonly done = new Map<string, DirListing>();
+  /** Jobs in flight, by their root directory. */
+  private readonly inFlight = new Map<string, Promise<void>>();
   private buffered = 0;
 
   constructor(private readonly executor: Executor) {}
 
-  /** The listing of `job.dir`, started now if it was not yet. */
-  get(job: DirJob): Promise<DirListing> {
-    const started = this.started.get(job.dir);
-    if (started) return started;
-    // Not dispatched yet: it is near the top of `pending` (depth-first order).
-    let at = this.pending.length - 1;
-    while (at >= 0 && this.pending[at]!.dir !== job.dir) at--;
-    if (at >= 0) this.pending.splice(at, 1);
-    return this.start(job);
+  /** The listing of `job.dir`, walked now if no job covers it yet. */
+  async get(job: DirJob): Promise<DirListing> {
+    for (;;) {
+      const listing = this.done.get(job.dir);
+      if (listing) return listing;
+      const covering = [...this.inFlight].find(([root]) => job.dir === root || job.dir.startsWith(root === '/' ? '/' : root + '/'));
+      if (covering) {
+        await covering[1];
+        continue;
+      }
+      // Not dispatched yet: it is near the top of `pending` (depth-first order).
+      let at = this.pending.length - 1;
+      while (at >= 0 && this.pending[at]!.dir !== job.dir) at--;
+      if (at >= 0) this.pending.splice(at, 1);
+      await this.start(job);
+    }
   }
 
   /** The output took this listing: it no longer counts against the lookahead. */
-  consumed(dir: string, listing: DirListing): void {
-    this.started.delete(dir);
+  consumed(dir: string): void {
+    const listing = this.done.get(dir);
+    if (!listing) return;
+    this.done.delete(dir);
     this.buffered -= listing.items.length;
     this.pump();
   }
 
-  private start(job: DirJob): Promise<DirListing> {
-    this.inFlight++;
-    const promise = this.executor.list(job).then((listing) => {
-      this.inFlight--;
-      this.buffered += listing.items.length;
-      // Subdirectories go on top, first in output order on the very top: depth-first, like
-      // the output.
-      for (let i = listing.items.length - 1; i >= 0; i--) {
-        const item = listing.items[i]!;
-        if (item.dir !== undefined && !item.needsListing) this.pending.push({ dir: item.dir, dev: item.dev! });
+  private start(job: DirJob): Promise<void> {
+    const promise = this.executor.walk(job).then(async (chunk) => {
+      await Promise.all(chunk.listings.map(([, listing]) => this.hashDeferred(listing)));
+      this.inFlight.delete(job.dir);
+      for (const [dir, listing] of chunk.listings) {
+        this.done.set(dir, listing);
+        this.buffered += listing.items.length;
       }
+      for (let i = chunk.unvisited.length - 1; i >= 0; i--) this.pending.push(chunk.unvisited[i]!);
       this.pump();
-      return listing;
     });
-    this.started.set(job.dir, promise);
+    this.inFlight.set(job.dir, promise);
     return promise;
+  }
+
+  /** Completes the lines of files the listing left to be hashed by any thread. */
+  private async hashDeferred(listing: DirListing): Promise<void> {
+    const jobs: Promise<void>[] = [];
+    for (const item of listing.items) {
+      if (item.hashPath === undefined) continue;
+      jobs.push(
+        this.executor.hash(item.hashPath).then(({ contents, message }) => {
+          item.line += contents;
+          if (message) listing.messages.push(message);
+        }),
+      );
+    }
+    await Promise.all(jobs);
   }
 
   private pump(): void {
     while (
-      this.inFlight < this.executor.concurrency * 2 &&
+      this.inFlight.size < this.executor.concurrency * MAX_IN_FLIGHT_PER_THREAD &&
       this.buffered < MAX_BUFFERED_ITEMS &&
       this.pending.length > 0
     ) {
-      this.start(this.pending.pop()!);
+      void this.start(this.pending.pop()!);
     }
   }
 }
@@ -116,7 +141,7 @@ export async function walkSorted(
     rootItems.push({ key: ' ', line: rootLine });
     rootItems.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
-  scheduler.consumed(root.dir, rootListing);
+  scheduler.consumed(root.dir);
   for (const m of rootListing.messages) out.message(m);
 
   const stack: Array<{ items: ListedItem[]; next: number }> = [{ items: rootItems, next: 0 }];
@@ -152,7 +177,7 @@ export async function walkSorted(
     }
     early.delete(item.dir);
     flush();
-    scheduler.consumed(item.dir, listing);
+    scheduler.consumed(item.dir);
     for (const m of listing.messages) out.message(m);
     if (listing.ok) stack.push({ items: listing.items, next: 0 });
   }

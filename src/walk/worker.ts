@@ -1,7 +1,8 @@
-/** A walking thread: lists directories on request (see pool.ts for the protocol). */
+/** A walking thread: walks chunks of the tree on request (see pool.ts for the protocol). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { contextFactory, type WalkSettings } from './context.js';
-import { listDirectory } from './list-dir.js';
+import { walkChunk } from './walk-chunk.js';
+import { hashContents } from './list-dir.js';
 import { nodeWalkFs } from './walk-fs.js';
 import type { PoolRequest, PoolReply } from './pool.js';
 
@@ -10,7 +11,7 @@ parentPort!.on('message', (req: PoolRequest) => {
   let reply: PoolReply;
   try {
     const ctx = contextFor(req.rule, req.rootFsType);
-    reply = { id: req.id, listing: listDirectory(ctx, req.dir, req.dev) };
+    reply = req.hashPath ? { id: req.id, hashed: hashContents(ctx, req.hashPath) } : { id: req.id, chunk: walkChunk(ctx, req) };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     reply = { id: req.id, error: { message: e.message, code: e.code } };
