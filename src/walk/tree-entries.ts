@@ -1,0 +1,62 @@
+/**
+ * The entries of a live tree as ManifestEntry values, in manifest order: what diff and
+ * reintegration read instead of a manifest file. Same walk as `manifest create`.
+ */
+import type { ManifestEntry } from '../manifest/entry.js';
+import { parseEntryLine, type HashAlgorithm } from '../manifest/format.js';
+import type { AclFlavor } from '../manifest/acl.js';
+import { InputError } from '../errors.js';
+import { createFromRules, parseCreateRules, type CreateOptions } from './create-manifest.js';
+import { LineChannel } from './line-merge.js';
+import { nodeWalkFs, type WalkFs } from './walk-fs.js';
+
+/** Rules that list everything, directories included (spec/cli.md, `preupd diff`). */
+export const EVERYTHING_RULES = '/\nCHECK all\nIGNORE dirmtime\n';
+
+export interface TreeEntriesOptions {
+  /** bart_rules text; default EVERYTHING_RULES. */
+  rules?: string;
+  hash?: HashAlgorithm;
+  /** false: contents are `-` unless the rules say CHECK contents. */
+  computeChecksum?: boolean;
+  acl?: AclFlavor | 'auto';
+  fs?: WalkFs;
+  threads?: number;
+  /** Receives bart's warnings (unreadable files...); default: ignored. */
+  onMessage?: (text: string) => void;
+}
+
+export interface TreeEntries extends AsyncIterable<ManifestEntry> {
+  /** Exit status of the walk as bart would give it (0, or 1 after warnings). */
+  readonly status: Promise<number>;
+}
+
+/** Walks `root` and yields its entries; names are relative to `root` (`/etc/passwd`). */
+export function treeEntries(root: string, options: TreeEntriesOptions = {}): TreeEntries {
+  const opts: CreateOptions = {
+    relocRoot: root === '/' ? '' : root.replace(/\/+$/, ''),
+    computeChecksum: options.computeChecksum ?? true,
+    hash: options.hash ?? 'xxh64',
+    acl: options.acl ?? 'auto',
+    fs: options.fs ?? nodeWalkFs,
+    threads: options.threads ?? 2,
+  };
+  const rulesText = options.rules ?? EVERYTHING_RULES;
+  const parsed = parseCreateRules(rulesText, opts);
+  if (parsed.fatal !== 'none') {
+    const d = parsed.diagnostics[0];
+    throw new InputError('rules', d?.line, d?.message ?? 'syntax error');
+  }
+  const channel = new LineChannel();
+  const status = createFromRules(opts, parsed, {
+    lines: (batch) => channel.push(batch),
+    message: (text) => options.onMessage?.(text),
+  }).finally(() => channel.close());
+  return {
+    status,
+    async *[Symbol.asyncIterator]() {
+      for await (const batch of channel.drain()) for (const line of batch) yield parseEntryLine(line);
+      await status;
+    },
+  };
+}
