@@ -10,6 +10,7 @@ import { createFromList, createFromRules, parseCreateRules, type CreateOptions }
 import { nodeWalkFs } from '../walk/walk-fs.js';
 import type { DataOutput } from './output-file.js';
 import type { CliIo } from './io.js';
+import { NO_PROGRESS, type Progress } from './progress.js';
 
 export interface CreateRequest {
   relocRoot: string;
@@ -56,16 +57,22 @@ export async function writeManifest(
   parsed: ParsedRules | undefined,
   io: CliIo,
   out: DataOutput,
+  progress: Progress = NO_PROGRESS,
 ): Promise<number> {
   await out.write(formatHeader(req.computeChecksum || req.rules ? req.hash : 'none', manifestDate(io.env)));
   const sink = {
-    lines: (batch: string[]) => out.write(batch.join('\n') + '\n'),
+    lines: (batch: string[]) => {
+      progress.add(batch.length);
+      return out.write(batch.join('\n') + '\n');
+    },
     message: (text: string) => io.stderr(Buffer.from(text, 'latin1')),
   };
   const options = walkOptions(req);
-  return req.fileList
-    ? createFromList(options, req.fileList, sink)
-    : createFromRules(options, parsed, sink);
+  try {
+    return req.fileList ? await createFromList(options, req.fileList, sink) : await createFromRules(options, parsed, sink);
+  } finally {
+    progress.done();
+  }
 }
 
 /** stdout as a DataOutput (byte strings as latin1). */

@@ -14,6 +14,7 @@ import { parseRequestRules, resolveRelocRoot, stdoutOutput, writeManifest, type 
 import { fileOutput, type DataOutput } from './output-file.js';
 import type { CliIo } from './io.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
+import { progressOn } from './progress.js';
 
 interface CreateArgs {
   n: boolean;
@@ -87,7 +88,7 @@ export const manifestCreateCommand: CommandFactory = ({ io, exit }) => ({
     if (rules) for (const text of rules.stderr) io.stderr(Buffer.from(text, 'latin1'));
     const out: DataOutput = argv.o ? fileOutput(argv.o) : stdoutOutput(io);
     try {
-      exit(await writeManifest(req, rules, io, out));
+      exit(await writeManifest(req, rules, io, out, progressOn(io, 'entries')));
       out.commit();
     } catch (err) {
       out.abort();
