@@ -122,6 +122,14 @@ describe('preupd manifest compare', () => {
     expect([r.status, r.stdout, r.stderr]).toEqual([0, '', '']);
   });
 
+  it('compares manifests with different hashes when contents are ignored', async () => {
+    const r = await preupd(['manifest', 'compare', '-i', 'contents', 'c', 't'], {
+      c: pair.c,
+      t: `! Version 1.1\n! Hash XXH64\n${line('/a', '0123456789abcdef', '7')}`,
+    });
+    expect([r.status, r.stdout, r.stderr]).toEqual([1, '/a:\n  uid  control:0  test:7\n/b:\n  delete\n', '']);
+  });
+
   it.each([
     ['a missing file', { c: pair.c }, ['c', 't'], /^preupd: t: No such file or directory\n$/],
     ['a wrong field count', { c: pair.c, t: HEADER + line('/a') + '/b F 6\n' }, ['c', 't'], /^preupd: t:5: 3 fields, F lines have 9\n$/],
