@@ -96,7 +96,7 @@ export function describeEntry(
     size: st.size,
     mode: st.mode,
     acl: aclText(aclFlavor(ctx, st, path), st.mode, type === 'D', type === 'L'),
-    mtime: st.mtime,
+    mtime: Math.floor(st.mtimeMs / 1000),
     uid: st.uid,
     gid: st.gid,
   };

@@ -26,9 +26,10 @@ export interface WalkOutput {
   message(text: string): void;
 }
 
-// Memory: how far listings may run ahead of the output. 50k buffered items is about 20 MB
-// of lines with ZFS ACL text, and enough lookahead to keep two workers busy.
-const MAX_BUFFERED_ITEMS = 50_000;
+// Memory: how far listings may run ahead of the output. Buffered items outlive young-
+// generation collections, so this bounds RSS too: 20k items (~8 MB of lines with ZFS ACL
+// text) still keep two workers busy.
+const MAX_BUFFERED_ITEMS = 20_000;
 // Perf: a few chunks queued per thread, so no thread waits for the main thread.
 const MAX_IN_FLIGHT_PER_THREAD = 4;
 
