@@ -1,0 +1,41 @@
+/**
+ * R5.1 and R5.2 (spec/reintegration.md): the merges tried, in this order, when both sides
+ * changed a file's content differently. Pure: the caller reads the three texts (latin1, one
+ * char per byte). The executor calls the same function again to write the result.
+ */
+import { ACCOUNT_DBS, ACCOUNT_DB_KINDS, type AccountDbKind, mergeAccountDb } from '../ips/index.js';
+import { isMergeableText, mergeText } from './text-merge.js';
+
+export type MergeMethod = { readonly method: 'keyed'; readonly kind: AccountDbKind } | { readonly method: 'text' };
+
+export interface ContentMerge {
+  readonly method: MergeMethod;
+  readonly text: string;
+  /** R5.1 records or fields both sides set differently (`key` or `key:field`): admin's value won. */
+  readonly conflicts: readonly string[];
+}
+
+const KEYED_BY_PATH: ReadonlyMap<string, AccountDbKind> = new Map(
+  ACCOUNT_DB_KINDS.map((kind) => [`/${ACCOUNT_DBS[kind].path}`, kind]),
+);
+
+/** The merge method for a path, before looking at contents. */
+export function mergeMethodFor(path: string): MergeMethod {
+  const kind = KEYED_BY_PATH.get(path);
+  return kind ? { method: 'keyed', kind } : { method: 'text' };
+}
+
+/**
+ * The merged content, or undefined when the texts do not merge (binary, too large, or
+ * overlapping line changes): R5.3 then decides.
+ */
+export function mergeContents(method: MergeMethod, base: string, admin: string, update: string): ContentMerge | undefined {
+  if (![base, admin, update].every(isMergeableText)) return undefined;
+  if (method.method === 'keyed') {
+    const { text, conflicts } = mergeAccountDb(method.kind, base, admin, update);
+    // Key and column only: values could be shadow hashes (spec "Safety").
+    return { method, text, conflicts: conflicts.map((c) => (c.field ? `${c.key}:${c.field}` : c.key)) };
+  }
+  const text = mergeText(base, admin, update);
+  return text === undefined ? undefined : { method, text, conflicts: [] };
+}

@@ -1,0 +1,20 @@
+/**
+ * What is never reintegrated (spec/reintegration.md): volatile file systems, the package
+ * database of update (authoritative), preupd's own state, and runtime objects. The rules
+ * file's exclusions act earlier, in the walk itself (treeEntries).
+ */
+import type { EntryType } from '../manifest/entry.js';
+import { STATE_DIR } from './plan-types.js';
+
+export const NEVER_REINTEGRATED: readonly string[] = [
+  '/tmp', '/var/run', '/etc/svc/volatile', '/proc', '/dev', '/devices', '/system', '/etc/mnttab',
+  '/var/pkg', STATE_DIR,
+];
+
+/** Sockets and doors: runtime objects that a copy cannot recreate meaningfully. */
+const RUNTIME_TYPES: ReadonlySet<EntryType> = new Set(['S', 'O']);
+
+export function isExcluded(path: string, types: readonly (EntryType | undefined)[]): boolean {
+  if (types.some((t) => t !== undefined && RUNTIME_TYPES.has(t))) return true;
+  return NEVER_REINTEGRATED.some((root) => path === root || path.startsWith(root + '/'));
+}

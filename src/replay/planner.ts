@@ -1,0 +1,76 @@
+/**
+ * planReintegration: base, admin and update entry streams in, a Plan out (spec/reintegration.md).
+ * Pure: file contents (R5 merges), inodes (R9) and the ramdisk list come through PlanSources.
+ * One pass over the joined streams; only paths with something to do or report become steps.
+ */
+import { createHash } from 'node:crypto';
+import { type PathEntry, preserveOf } from '../ips/index.js';
+import type { ManifestEntry } from '../manifest/entry.js';
+import { formatEntryLine } from '../manifest/format.js';
+import type { PlanSources } from './content-conflict.js';
+import { decidePath } from './decide-path.js';
+import { isExcluded } from './exclusions.js';
+import { type JoinedEntry, joinEntries, type RootStreams } from './join.js';
+import { DirectoryGuard, linkAdminHardLinks, ramdiskTouched } from './plan-passes.js';
+import type { Plan, PlanStep } from './plan-types.js';
+
+export interface PlanRequest {
+  /** Root paths, recorded in the plan for the report and the `--plan` check. */
+  readonly roots: RootStreams<string>;
+  readonly entries: RootStreams<AsyncIterable<ManifestEntry>>;
+  /** IPS path indexes (empty for plain directories): update's governs, base's fills in. */
+  readonly updateIndex: ReadonlyMap<string, PathEntry>;
+  readonly baseIndex: ReadonlyMap<string, PathEntry>;
+  readonly sources: PlanSources;
+  readonly now: Date;
+}
+
+export async function planReintegration(request: PlanRequest): Promise<Plan> {
+  const stamp = request.now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const digests = { base: createHash('sha256'), admin: createHash('sha256'), update: createHash('sha256') };
+  const tapped = (root: keyof typeof digests) => fingerprinted(request.entries[root], digests[root]);
+  const steps: PlanStep[] = [];
+  const stepEntries: JoinedEntry[] = [];
+  const guard = new DirectoryGuard();
+  let [unchanged, excluded] = [0, 0];
+  // The plan id names the saved area before the fingerprint is known; the stamp makes it unique.
+  const names = { planId: stamp, stamp };
+  const ctx = {
+    names,
+    sources: request.sources,
+    preserveOf: (path: string) => preserveOf(request.updateIndex, path) ?? preserveOf(request.baseIndex, path),
+  };
+  for await (const joined of joinEntries({ base: tapped('base'), admin: tapped('admin'), update: tapped('update') })) {
+    const { path, base, admin, update } = joined;
+    if (path === '/' || isExcluded(path, [base?.type, admin?.type, update?.type])) {
+      if (path !== '/') excluded++;
+      continue;
+    }
+    const decided = await decidePath(joined, ctx);
+    guard.visit(joined, decided, steps.length);
+    if (decided) {
+      steps.push(decided);
+      stepEntries.push(joined);
+    } else unchanged++;
+  }
+  const fingerprint = { base: digests.base.digest('hex'), admin: digests.admin.digest('hex'), update: digests.update.digest('hex') };
+  const kept = guard.apply(steps, (i) => stepEntries[i]!, names);
+  const linked = await linkAdminHardLinks(kept, request.sources);
+  return {
+    version: 1,
+    id: names.planId,
+    stamp,
+    inputs: { ...request.roots, fingerprint },
+    unchanged,
+    excluded,
+    steps: linked,
+    bootArchive: await ramdiskTouched(linked, request.sources),
+  };
+}
+
+async function* fingerprinted(entries: AsyncIterable<ManifestEntry>, hash: ReturnType<typeof createHash>): AsyncGenerator<ManifestEntry> {
+  for await (const entry of entries) {
+    hash.update(formatEntryLine(entry) + '\n', 'latin1');
+    yield entry;
+  }
+}
