@@ -1,5 +1,6 @@
 import type { CommandFactory } from './command.js';
+import { diffCommand } from './diff.js';
 import { manifestCommand } from './manifest.js';
 
 /** Every top-level sub-command, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandFactory[] = [manifestCommand];
+export const COMMANDS: readonly CommandFactory[] = [manifestCommand, diffCommand];

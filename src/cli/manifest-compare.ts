@@ -9,9 +9,10 @@ import type { ManifestLineReader } from '../diff/line-reader.js';
 import { ChunkedOutput, changeFormatter } from '../diff/report.js';
 import { declaredHash, entryLineProblem } from '../diff/validate.js';
 import { InputError } from '../errors.js';
-import { ATTR, COMPARE_DEFAULT_FLAGS, parseKeywordList, parseRules } from '../manifest/rules.js';
+import { ATTR, parseRules } from '../manifest/rules.js';
 import { strerror } from '../walk/walk-fs.js';
-import { openFile, openManifest, readAll, readStream, type OpenedFile } from './bart-compare.js';
+import { openFile, openManifest, type OpenedFile } from './bart-compare.js';
+import { compareFlags, readRulesText, rulesOrThrow } from './rules-input.js';
 import type { CommandFactory } from './command.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -23,16 +24,6 @@ interface CompareArgs {
   json?: boolean;
   control: string;
   test: string;
-}
-
-async function rulesText(file: string, io: CliIo): Promise<string> {
-  if (file === '-') return readStream(io.stdin());
-  const opened = await openOrFail(file, io);
-  try {
-    return await readAll(opened);
-  } finally {
-    await opened.close();
-  }
 }
 
 async function openOrFail(name: string, io: CliIo): Promise<OpenedFile> {
@@ -70,18 +61,9 @@ function checkSameHash(control: ManifestLineReader, test: ManifestLineReader, ar
 }
 
 async function runCompare(args: CompareArgs, io: CliIo): Promise<number> {
-  let flags = COMPARE_DEFAULT_FLAGS;
-  for (const list of ([] as string[]).concat(args.i ?? [])) {
-    const parsed = parseKeywordList(list, flags);
-    flags = parsed.flags;
-    for (const m of parsed.messages) io.stderr(m);
-  }
-  const rulesFile = args.r;
-  const rules = parseRules(rulesFile === undefined ? '' : await rulesText(rulesFile, io), { mode: 'compare', initialFlags: flags });
-  if (rules.fatal !== 'none') {
-    const first = rules.diagnostics.find((d) => d.kind === rules.fatal) ?? rules.diagnostics[0]!;
-    throw new InputError(rulesFile === '-' ? '<stdin>' : rulesFile!, first.line, first.message);
-  }
+  const flags = compareFlags(args.i, io);
+  const source = args.r === undefined ? { file: 'rules', text: '' } : await readRulesText(args.r, io);
+  const rules = rulesOrThrow(parseRules(source.text, { mode: 'compare', initialFlags: flags }), source.file);
   const files: OpenedFile[] = [];
   try {
     files.push(await openOrFail(args.control, io));

@@ -3,7 +3,6 @@
  * `bart` drop-in, bad input is one `file:line: what` line and exit 2 before anything is
  * written, and `-o` writes atomically.
  */
-import { readFileSync } from 'node:fs';
 import { buffer as readStream } from 'node:stream/consumers';
 import type { AclFlavor } from '../manifest/acl.js';
 import type { HashAlgorithm } from '../manifest/format.js';
@@ -13,6 +12,7 @@ import type { CommandFactory } from './command.js';
 import { parseRequestRules, resolveRelocRoot, stdoutOutput, writeManifest, type CreateRequest } from './create-run.js';
 import { fileOutput, type DataOutput } from './output-file.js';
 import type { CliIo } from './io.js';
+import { readRulesText, rulesOrThrow } from './rules-input.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
 import { progressOn } from './progress.js';
 
@@ -43,14 +43,7 @@ export async function createRequest(args: CreateArgs, io: CliIo): Promise<Create
     }
   }
   const req: CreateRequest = { relocRoot, computeChecksum: !args.n, hash: args.hash, acl: args.acl };
-  if (args.r === '-') req.rules = { file: '<stdin>', text: await stdinText(io) };
-  else if (args.r !== undefined) {
-    try {
-      req.rules = { file: args.r, text: readFileSync(args.r, 'latin1') };
-    } catch (err) {
-      throw new InputError(args.r, undefined, strerror(err));
-    }
-  }
+  if (args.r !== undefined) req.rules = await readRulesText(args.r, io);
   if (args.I) {
     req.fileList = args.files.length ? args.files : (await stdinText(io)).split('\n').filter((l) => l !== '');
   }
@@ -80,11 +73,8 @@ export const manifestCreateCommand: CommandFactory = ({ io, exit }) => ({
     // The builder above declares exactly these options.
     const argv = parsed as unknown as CreateArgs;
     const req = await createRequest(argv, io);
-    const rules = parseRequestRules(req);
-    if (rules && rules.fatal !== 'none') {
-      const first = rules.diagnostics.find((d) => d.kind === rules.fatal) ?? rules.diagnostics[0];
-      throw new InputError(req.rules!.file, first?.line, first?.message ?? 'syntax error');
-    }
+    const walkRules = parseRequestRules(req);
+    const rules = walkRules && rulesOrThrow(walkRules, req.rules!.file);
     if (rules) for (const text of rules.stderr) io.stderr(Buffer.from(text, 'latin1'));
     const out: DataOutput = argv.o ? fileOutput(argv.o) : stdoutOutput(io);
     try {

@@ -15,6 +15,8 @@ export interface WalkSettings {
   acl: AclFlavor | 'auto';
   /** See WalkContext.deferHashAbove; Infinity hashes every file while listing. */
   deferHashAbove: number;
+  /** See WalkContext.lazyContents. */
+  lazyContents?: boolean;
 }
 
 /** Builds the per-thread contexts: one per rule, sharing one hasher. */
@@ -38,6 +40,7 @@ export async function contextFactory(
         acl: settings.acl,
         rootFsType,
         deferHashAbove: settings.deferHashAbove,
+        lazyContents: settings.lazyContents ?? false,
       };
       contexts.set(key, ctx);
     }

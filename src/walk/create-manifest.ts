@@ -9,7 +9,7 @@ import type { WalkSettings } from './context.js';
 import { expandSubtree } from './expand-subtree.js';
 import { LineChannel, mergeSortedUnique } from './line-merge.js';
 import { describeEntry, displayName } from './list-dir.js';
-import { inThreadPool, workerPool, workersAvailable, type ExecutorPool } from './pool.js';
+import { openPool } from './pool.js';
 import { strerror, type WalkFs } from './walk-fs.js';
 import type { ChunkBudget } from './walk-chunk.js';
 import { walkSorted, type WalkOutput } from './walker.js';
@@ -30,6 +30,8 @@ export interface CreateOptions {
    * paths that worker threads take on large trees.
    */
   inThreadTuning?: { budget: ChunkBudget; deferHashAbove: number };
+  /** For diff: see WalkContext.lazyContents. */
+  lazyContents?: boolean;
 }
 
 export interface ManifestSink {
@@ -47,12 +49,6 @@ export function parseCreateRules(text: string, opts: CreateOptions): ParsedRules
     relocRoot: opts.relocRoot,
     expandSubtree: (pattern: string) => expandSubtree(opts.fs, pattern),
   });
-}
-
-async function openPool(settings: Omit<WalkSettings, 'deferHashAbove'>, opts: CreateOptions): Promise<ExecutorPool> {
-  return opts.threads > 0 && workersAvailable()
-    ? workerPool(settings, opts.threads)
-    : inThreadPool({ ...settings, deferHashAbove: opts.inThreadTuning?.deferHashAbove ?? Infinity }, opts.fs, opts.inThreadTuning?.budget);
 }
 
 /**
@@ -75,8 +71,9 @@ export async function createFromRules(
     hash: opts.hash,
     acl: opts.acl,
     deferHashAbove: Infinity,
+    lazyContents: opts.lazyContents ?? false,
   };
-  const pool = await openPool(settings, opts);
+  const pool = await openPool(settings, opts.threads, opts.fs, opts.inThreadTuning);
   const rootContext = await contextFactory(settings, opts.fs);
   let evalErr = false;
   const walks: Array<{ channel: LineChannel; messages: string[]; done: Promise<void> }> = [];

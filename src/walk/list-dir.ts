@@ -30,6 +30,11 @@ export interface WalkContext {
    * and names them in `ListedItem.hashPath`, so that any thread can hash them (walker.ts).
    */
   deferHashAbove: number;
+  /**
+   * For diff: hash nothing; F lines end with `\t<ino>:<ctimeMs>:<mtimeMs>` (a tab never
+   * occurs raw in a line) so that the caller decides which files need hashing.
+   */
+  lazyContents: boolean;
 }
 
 /** A line or a subtree, keyed so that sorting keys sorts the manifest (see walker.ts). */
@@ -101,6 +106,7 @@ export function describeEntry(
     gid: st.gid,
   };
   if (type === 'F') {
+    if (ctx.lazyContents) return { exclusion, line: `${formatEntryLine({ ...base, contents: '-' })}\t${st.ino}:${st.ctimeMs}:${st.mtimeMs}` };
     if (ctx.computeChecksum && ctx.hashFile && st.size > ctx.deferHashAbove) {
       return { exclusion, line: formatEntryLine({ ...base, contents: '' }), hashPath: path };
     }

@@ -50,6 +50,21 @@ export async function inThreadPool(settings: WalkSettings, fs: WalkFs, budget?: 
   };
 }
 
+/**
+ * Worker threads when `threads` > 0 and the compiled worker exists (not when running the
+ * TypeScript sources, as in unit tests), else the current thread.
+ */
+export async function openPool(
+  settings: Omit<WalkSettings, 'deferHashAbove'>,
+  threads: number,
+  fs: WalkFs,
+  tuning?: { budget: ChunkBudget; deferHashAbove: number },
+): Promise<ExecutorPool> {
+  return threads > 0 && workersAvailable()
+    ? workerPool(settings, threads)
+    : inThreadPool({ ...settings, deferHashAbove: tuning?.deferHashAbove ?? Infinity }, fs, tuning?.budget);
+}
+
 const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
 
 /** Whether worker threads can be used (the compiled worker exists next to this module). */

@@ -12,6 +12,7 @@ export interface WalkStat {
   mode: number;
   size: number;
   mtimeMs: number;
+  ctimeMs: number;
   uid: number;
   gid: number;
   rdev: number;

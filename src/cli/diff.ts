@@ -1,0 +1,146 @@
+/**
+ * `preupd diff control test`: what `manifest compare` prints for manifests of the two trees
+ * made with the same rules, without writing manifests; either side may be a saved manifest
+ * (spec/cli.md). Contents are hashed only where the comparison needs them (lazy-contents.ts).
+ */
+import { compareManifests } from '../diff/compare.js';
+import { flagsFor } from '../diff/evaluate.js';
+import { joinWithLazyContents, type ContentsMode, type HashedContents } from '../diff/lazy-contents.js';
+import { ManifestLineReader } from '../diff/line-reader.js';
+import { linesSource } from '../diff/line-source.js';
+import { ChunkedOutput, changeFormatter } from '../diff/report.js';
+import { InputError, UsageError } from '../errors.js';
+import { formatHeader, type HashAlgorithm } from '../manifest/format.js';
+import { ATTR, parseRules } from '../manifest/rules.js';
+import { parseCreateRules } from '../walk/create-manifest.js';
+import { LineChannel } from '../walk/line-merge.js';
+import { openPool } from '../walk/pool.js';
+import { EVERYTHING_RULES } from '../walk/tree-entries.js';
+import { nodeWalkFs } from '../walk/walk-fs.js';
+import type { CommandFactory } from './command.js';
+import { openSide, pathOf, walkSide, type DiffSide, type SideSpec } from './diff-sides.js';
+import { EXIT_CODES_TEXT } from './exit-codes.js';
+import type { CliIo } from './io.js';
+import { compareFlags, readRulesText, rulesOrThrow } from './rules-input.js';
+
+interface DiffArgs {
+  r?: string;
+  i?: string | string[];
+  p?: boolean;
+  json?: boolean;
+  hash: HashAlgorithm;
+  paranoid?: boolean;
+  quick?: boolean;
+  control: string;
+  test: string;
+}
+
+const KNOWN_HASHES: readonly string[] = ['md5', 'sha256', 'xxh64'];
+
+/** A manifest side fixes the algorithm the live side is hashed with. */
+function sideHash(sides: SideSpec[], requested: HashAlgorithm, names: string[]): HashAlgorithm {
+  const declared = sides.map((s, i) => ('tree' in s ? undefined : { hash: s.manifestHash!, name: names[i]! }));
+  const [c, t] = declared;
+  if (c && t && c.hash !== t.hash) throw new InputError(t.name, 1, `hashed with ${t.hash}, but ${c.name} with ${c.hash}`);
+  const fixed = c ?? t;
+  if (fixed && !KNOWN_HASHES.includes(fixed.hash)) throw new InputError(fixed.name, 1, `unknown hash ${fixed.hash}`);
+  return (fixed?.hash ?? requested) as HashAlgorithm;
+}
+
+/** The rules parsed for walking `root` (create mode globs subtrees below it). */
+function parseWalkRules(rules: { file: string; text: string }, root: string, hash: HashAlgorithm) {
+  const opts = { relocRoot: root, computeChecksum: false, hash, acl: 'auto' as const, fs: nodeWalkFs, threads: 1 };
+  return rulesOrThrow(parseCreateRules(rules.text, opts), rules.file);
+}
+
+async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
+  const flags = compareFlags(args.i, io);
+  const rules = args.r === undefined ? { file: 'rules', text: EVERYTHING_RULES } : await readRulesText(args.r, io);
+  const compareRules = rulesOrThrow(parseRules(rules.text, { mode: 'compare', initialFlags: flags }), rules.file);
+  const mode: ContentsMode = args.paranoid ? 'paranoid' : args.quick ? 'quick' : 'default';
+  const messages: string[] = [];
+  const onMessage = (m: string) => void messages.push(m);
+  const names = [args.control, args.test];
+  const specs = [await openSide(args.control, io.cwd), await openSide(args.test, io.cwd)];
+  const hash = sideHash(specs, args.hash, names);
+  const [control, test] = specs.map((spec) =>
+    'tree' in spec ? walkSide(spec.tree, parseWalkRules(rules, spec.tree, hash), hash, onMessage) : spec,
+  ) as [DiffSide, DiffSide];
+
+  const pool = await openPool({ relocRoot: '', rules: [], computeChecksum: true, hash, acl: 'none' }, 2, nodeWalkFs);
+  const hasher = pool.executor(0, '');
+  const hashIn = (side: DiffSide) =>
+    side.root === undefined ? undefined : (name: string): Promise<HashedContents> => hasher.hash(pathOf(side.root!, name));
+  try {
+    const joined = joinWithLazyContents(control.lines, test.lines, {
+      mode,
+      comparesContents: (name, type) => (flagsFor(compareRules.rules, flags, name, type) & ATTR.contents) !== 0,
+      hashControl: hashIn(control),
+      hashTest: hashIn(test),
+      onMessage: (m) => void messages.push(m),
+    });
+    const sides = { control: new LineChannel(64), test: new LineChannel(64) };
+    // Both sides are flushed together, so compare never waits for a line still held here.
+    const feed = (async () => {
+      let batch = { control: [] as string[], test: [] as string[] };
+      const flush = async () => {
+        const out = batch;
+        batch = { control: [], test: [] };
+        await Promise.all([sides.control.push(out.control), sides.test.push(out.test)]);
+      };
+      for await (const pair of joined) {
+        if (pair.control !== undefined) batch.control.push(pair.control);
+        if (pair.test !== undefined) batch.test.push(pair.test);
+        if (batch.control.length + batch.test.length >= 1024) await flush();
+      }
+      await flush();
+    })().finally(() => {
+      sides.control.close();
+      sides.test.close();
+    });
+    const header = formatHeader(hash, new Date(0));
+    const readers = [new ManifestLineReader(linesSource(header, sides.control.drain())), new ManifestLineReader(linesSource(header, sides.test.drain()))] as const;
+    await Promise.all(readers.map((r) => r.open()));
+    const out = new ChunkedOutput(io.stdout);
+    const formatter = changeFormatter(args.json ? 'json' : args.p ? 'programmatic' : 'verbose');
+    const outcome = await compareManifests(readers[0], readers[1], {
+      rules: compareRules.rules,
+      globalFlags: flags,
+      onChange: (change) => out.push(formatter.format(change)),
+    });
+    await feed;
+    const walkStatus = Math.max(await control.status, await test.status);
+    await out.push(formatter.end(outcome.status === 1));
+    await out.flush();
+    for (const m of messages) io.stderr(Buffer.from(m, 'latin1'));
+    return Math.max(outcome.status, walkStatus, messages.length ? 1 : 0);
+  } finally {
+    await pool.close();
+  }
+}
+
+export const diffCommand: CommandFactory = ({ io, exit }) => ({
+  command: 'diff <control> <test>',
+  describe: 'compare two trees (or a tree and a saved manifest) as manifest compare would, hashing only where needed',
+  builder: (y) =>
+    y
+      .positional('control', { type: 'string', describe: 'the tree (or manifest) taken first, e.g. the pristine snapshot' })
+      .positional('test', { type: 'string', describe: 'the tree (or manifest) to check against it, e.g. the running root' })
+      .option('r', { type: 'string', describe: 'bart_rules file, or - for stdin (default: / with CHECK all, IGNORE dirmtime)' })
+      .option('i', { type: 'string', describe: 'ignore these attributes (comma-separated keywords, repeatable)' })
+      .option('p', { type: 'boolean', describe: "bart's programmatic format: one line per path" })
+      .option('json', { type: 'boolean', describe: 'one JSON object per changed path, every changed attribute' })
+      .option('hash', { choices: ['xxh64', 'md5', 'sha256'] as const, default: 'xxh64' as const, describe: 'content hash (a manifest side imposes its own)' })
+      .option('paranoid', { type: 'boolean', describe: 'hash every file, even the same file on two snapshots' })
+      .option('quick', { type: 'boolean', describe: 'trust size and mtime, as rsync does without -c' })
+      .conflicts('p', 'json')
+      .conflicts('paranoid', 'quick')
+      .example('$0 diff /.zfs/snapshot/pristine /', 'what the administrator changed since the pristine snapshot')
+      .example('$0 diff --json pristine.manifest /', 'changes against a saved manifest, as JSON lines')
+      .epilogue(EXIT_CODES_TEXT),
+  handler: async (parsed) => {
+    const args = parsed as unknown as DiffArgs;
+    if (args.control === undefined || args.test === undefined) throw new UsageError('diff needs a control and a test');
+    exit(await runDiff(args, io));
+  },
+});
