@@ -1,0 +1,52 @@
+/** Runs plan + apply over three literal trees, as `preupd reintegrate` does on plain directories. */
+import { mkdirSync } from 'node:fs';
+import { makeAction, type PathEntry } from '../../src/ips/index.js';
+import { applyPlan, type ApplyOptions, type ApplyReport } from '../../src/replay/apply-plan.js';
+import { planTrees } from '../../src/replay/plan-trees.js';
+import type { Plan, PlanStep } from '../../src/replay/plan-types.js';
+import { cloneTree, tempDir, type Tree, writeTree } from './trees.js';
+
+export const NOW = new Date('2026-12-04T01:02:03Z');
+export const STAMP = '20261204T010203Z';
+
+export interface Scenario {
+  readonly base: Tree;
+  readonly admin: Tree;
+  readonly update: Tree;
+  /** update's `preserve` values by relative path (`etc/motd`), as its IPS manifests would say. */
+  readonly preserve?: Record<string, string>;
+}
+
+export interface ScenarioRun {
+  readonly roots: { base: string; admin: string; update: string };
+  readonly target: string;
+  readonly plan: Plan;
+  step(path: string): PlanStep | undefined;
+}
+
+/** A path index holding one `file` action per path with the given `preserve`. */
+export function preserveIndex(preserve: Record<string, string> = {}): Map<string, PathEntry> {
+  return new Map(Object.entries(preserve).map(([path, value]) => [
+    path,
+    { fmri: 'pkg://test/fixture@1.0', action: makeAction('file', [['path', path], ['preserve', value]], 'hash'), others: [] },
+  ]));
+}
+
+/** Writes the three trees, clones update as the target, and plans (no apply yet). */
+export async function planScenario(s: Scenario, top = tempDir()): Promise<ScenarioRun> {
+  const roots = { base: `${top}/base`, admin: `${top}/admin`, update: `${top}/update` };
+  writeTree(roots.base, s.base);
+  writeTree(roots.admin, s.admin);
+  writeTree(roots.update, s.update);
+  const target = `${top}/target`;
+  mkdirSync(target);
+  cloneTree(roots.update, target);
+  const plan = await planTrees(roots, { now: NOW, pathIndexes: { update: preserveIndex(s.preserve), base: new Map() } });
+  return { roots, target, plan, step: (path) => plan.steps.find((st) => st.path === path) };
+}
+
+export async function runScenario(s: Scenario, options: Partial<ApplyOptions> = {}): Promise<ScenarioRun & { report: ApplyReport }> {
+  const run = await planScenario(s);
+  const report = applyPlan(run.plan, { target: run.target, roots: run.roots, ...options });
+  return { ...run, report };
+}
