@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InputError } from '../errors.js';
+import { adoptRunning, emptyState } from './state.js';
+import { readState, STATE_FILE, writeState } from './state-file.js';
+import { acquireLock, LOCK_FILE, withStateLock } from './state-lock.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'preupd-state-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const state = adoptRunning(emptyState(), 'osol', { guid: '16219008151248825369', name: 'rpool/ROOT/osol@install' }, '2026-12-04T01:00:00Z');
+
+describe('state file', () => {
+  it('is absent before init, then round-trips, replaced without leftovers', async () => {
+    expect(await readState(dir)).toBeUndefined();
+    await writeState(dir, emptyState());
+    await writeState(dir, state);
+    expect(await readState(dir)).toEqual(state);
+    expect(await readdir(dir)).toEqual([STATE_FILE]);
+  });
+
+  it('names a damaged file and what is wrong with it', async () => {
+    const file = join(dir, STATE_FILE);
+    const damaged = async (content: string) => {
+      await writeFile(file, content);
+      const err = await readState(dir).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InputError);
+      return (err as Error).message;
+    };
+    expect(await damaged('{"version": 1, "pristine": [')).toMatch(new RegExp(`^${file}: damaged state: `));
+    expect(await damaged('{"version": 2, "pristine": [], "staged": []}')).toContain('version 2, expected 1');
+    const noGuid = { ...state, pristine: [{ ...state.pristine[0], guid: 161 }] };
+    expect(await damaged(JSON.stringify(noGuid))).toContain('pristine[0].guid must be a string');
+    expect(await damaged(JSON.stringify({ ...state, running: { be: 'osol' } }))).toContain('running.baseGuid must be a string');
+  });
+});
+
+describe('state lock', () => {
+  it('lets exactly one of two overlapping runs in, and the next one after release', async () => {
+    const results = await Promise.allSettled([acquireLock(dir, 'stage'), acquireLock(dir, 'prune')]);
+    const taken = results.filter((r) => r.status === 'fulfilled');
+    expect(taken).toHaveLength(1);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(InputError);
+    expect(String(refused.reason.message)).toMatch(new RegExp(`${LOCK_FILE}: held by (stage|prune) \\(pid ${process.pid} on `));
+    await (taken[0] as PromiseFulfilledResult<{ release(): Promise<void> }>).value.release();
+    const again = await acquireLock(dir, 'status');
+    await again.release();
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('takes over a lock whose process is gone from this host', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const stale = { pid: dead, host: hostname(), command: 'stage', since: '2026-12-01T00:00:00.000Z' };
+    await writeFile(join(dir, LOCK_FILE), JSON.stringify(stale));
+    await withStateLock(dir, 'stage', async () => {
+      const owner = JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'));
+      expect(owner).toMatchObject({ pid: process.pid, command: 'stage' });
+    });
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('treats a lock from another host as held, since its pid cannot be checked', async () => {
+    const foreign = { pid: 1, host: 'other-host', command: 'stage', since: '2026-12-01T00:00:00.000Z' };
+    await writeFile(join(dir, LOCK_FILE), JSON.stringify(foreign));
+    await expect(acquireLock(dir, 'prune', { isAlive: () => false })).rejects.toThrow(
+      'held by stage (pid 1 on other-host since 2026-12-01T00:00:00.000Z)',
+    );
+  });
+
+  it('releases the lock when the locked work throws', async () => {
+    await expect(withStateLock(dir, 'stage', async () => Promise.reject(new Error('pkg failed')))).rejects.toThrow('pkg failed');
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
