@@ -66,8 +66,18 @@ export function nfs4TrivialAcl(mode: number, isDir: boolean): string {
   return entries.join(',');
 }
 
+// Perf: a tree has few distinct modes; each text is built once (the ZFS one is ~300 bytes).
+const cache = new Map<number, string>();
+
 /** The ACL field for an entry of `mode`; symlinks never have one (bart does not ask). */
 export function aclText(flavor: AclFlavor, mode: number, isDir: boolean, isSymlink: boolean): string {
   if (isSymlink || flavor === 'none') return '-';
-  return flavor === 'nfs4' ? nfs4TrivialAcl(mode, isDir) : posixTrivialAcl(mode);
+  // Key: the permission bits, one bit for a directory, one for the flavour.
+  const key = (flavor === 'nfs4' ? 0x100000 : 0) | (isDir ? 0x80000 : 0) | (mode & 0o7777);
+  let text = cache.get(key);
+  if (text === undefined) {
+    text = flavor === 'nfs4' ? nfs4TrivialAcl(mode, isDir) : posixTrivialAcl(mode);
+    cache.set(key, text);
+  }
+  return text;
 }

@@ -70,23 +70,32 @@ export function unescapeName(text: string): string {
   });
 }
 
-/** One entry line without its newline (spec/bart.md §2.2); numbers wrap to int32 as in C. */
-export function formatEntryLine(e: ManifestEntry): string {
-  const head =
-    `${escapeName(e.name)} ${e.type} ${int32(e.size)} ${e.mode.toString(8)} ${e.acl} ` +
-    `${hex32(e.mtime)} ${int32(e.uid)} ${int32(e.gid)}`;
+/** The last field of a line of this entry's type, if it has one. */
+function lastField(e: ManifestEntry): string | undefined {
   switch (e.type) {
     case 'F':
-      return `${head} ${e.contents ?? '-'}`;
+      return e.contents ?? '-';
     case 'L':
       // An empty target prints as `\000` (the C string is empty, bart's quoting emits NUL).
-      return `${head} ${e.dest === undefined ? '-' : e.dest === '' ? '\\000' : escapeName(e.dest)}`;
+      return e.dest === undefined ? '-' : e.dest === '' ? '\\000' : escapeName(e.dest);
     case 'B':
     case 'C':
-      return `${head} ${hex32(e.devnode ?? 0)}`;
+      return hex32(e.devnode ?? 0);
     default:
-      return head;
+      return undefined;
   }
+}
+
+/**
+ * One entry line without its newline (spec/bart.md §2.2); numbers wrap to int32 as in C.
+ * Perf: join() makes one flat string; template concatenation made rope strings that every
+ * young-generation collection had to copy piece by piece while lines waited for output.
+ */
+export function formatEntryLine(e: ManifestEntry): string {
+  const fields = [escapeName(e.name), e.type, int32(e.size), e.mode.toString(8), e.acl, hex32(e.mtime), int32(e.uid), int32(e.gid)];
+  const last = lastField(e);
+  if (last !== undefined) fields.push(last);
+  return fields.join(' ');
 }
 
 const FIELDS_BY_TYPE = (type: EntryType) => (type === 'F' || type === 'L' || type === 'B' || type === 'C' ? 9 : 8);
