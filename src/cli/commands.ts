@@ -1,6 +1,8 @@
 import type { CommandFactory } from './command.js';
 import { diffCommand } from './diff.js';
 import { manifestCommand } from './manifest.js';
+import { planCommand } from './plan.js';
+import { reintegrateCommand } from './reintegrate.js';
 
 /** Every top-level sub-command, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandFactory[] = [manifestCommand, diffCommand];
+export const COMMANDS: readonly CommandFactory[] = [manifestCommand, diffCommand, planCommand, reintegrateCommand];

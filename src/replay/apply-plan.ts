@@ -11,6 +11,8 @@ import { formatPlanJson } from './plan-json.js';
 import type { Op, Plan, RootName } from './plan-types.js';
 import { RefusedPathError, safeTarget } from './safe-target.js';
 
+const OWNER_ONLY = { mode: 0o600, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+
 export interface ApplyOptions {
   readonly target: string;
   readonly roots: Readonly<Record<RootName, string>>;
@@ -79,11 +81,12 @@ export function applyPlan(plan: Plan, options: ApplyOptions): ApplyReport {
     }
     return { alreadyApplied: false, units: units.length, ran: 0, refused, accounts: [] };
   }
-  // The plan is kept beside its journal before the first change (spec "Safety").
-  writeTargetFile(journalPath(plan).replace(/\.log$/, '.plan.json'), formatPlanJson(plan), { mode: 0o600, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, ctx);
+  // Opened first: a corrupt journal stops everything before a byte is written.
   const journal = openJournal(target, plan);
   try {
     if (journal.complete) return { alreadyApplied: true, units: units.length, ran: 0, refused, accounts: [] };
+    // The plan is kept beside its journal before the first change (spec "Safety").
+    writeTargetFile(journalPath(plan).replace(/\.log$/, '.plan.json'), formatPlanJson(plan), OWNER_ONLY, ctx);
     let ran = 0;
     for (const [i, unit] of units.entries()) {
       if (journal.done.has(i)) continue;

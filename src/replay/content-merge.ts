@@ -33,8 +33,10 @@ export function mergeContents(method: MergeMethod, base: string, admin: string, 
   if (![base, admin, update].every(isMergeableText)) return undefined;
   if (method.method === 'keyed') {
     const { text, conflicts } = mergeAccountDb(method.kind, base, admin, update);
-    // Key and column only: values could be shadow hashes (spec "Safety").
-    return { method, text, conflicts: conflicts.map((c) => (c.field ? `${c.key}:${c.field}` : c.key)) };
+    // Key and column only: values could be shadow hashes (spec "Safety"). A key with a colon is
+    // the text of a line that is no record, which could hold anything.
+    const named = (key: string) => (key.includes(':') ? '(a line that is no record)' : key);
+    return { method, text, conflicts: conflicts.map((c) => (c.field ? `${named(c.key)}:${c.field}` : named(c.key))) };
   }
   const text = mergeText(base, admin, update);
   return text === undefined ? undefined : { method, text, conflicts: [] };

@@ -6,8 +6,13 @@
 import { InputError } from '../errors.js';
 import type { Plan } from './plan-types.js';
 
+/** JSON text, one line per key, with every char above 0x7e escaped: ASCII that reads back byte for byte. */
+export function toAsciiJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 1).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+}
+
 export function formatPlanJson(plan: Plan): string {
-  return `${JSON.stringify(plan, null, 1).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+  return toAsciiJson(plan);
 }
 
 /** Parses and checks the shape a plan must have; `file` names it in errors. */
@@ -20,7 +25,7 @@ export function parsePlanJson(text: string, file: string): Plan {
   }
   const fp = plan?.inputs?.fingerprint;
   const shapeOk =
-    plan?.version === 1 && typeof plan.id === 'string' && /^\d{8}T\d{6}Z$/.test(plan.stamp) &&
+    plan?.version === 1 && typeof plan.id === 'string' && /^[0-9a-f]{16}$/.test(plan.id) && /^\d{8}T\d{6}Z$/.test(plan.stamp) &&
     typeof fp?.base === 'string' && typeof fp.admin === 'string' && typeof fp.update === 'string' &&
     Array.isArray(plan.steps) && plan.steps.every((s) => typeof s?.path === 'string' && Array.isArray(s.ops) && Array.isArray(s.saved));
   if (!shapeOk) throw new InputError(file, undefined, 'not a preupd plan (version 1)');

@@ -89,9 +89,9 @@ export interface PlanInputs {
 
 export interface Plan {
   readonly version: 1;
-  /** `<stamp>-<fingerprint prefix>`: names the journal and the saved area. */
+  /** Derived from the input fingerprints: names the journal. */
   readonly id: string;
-  /** UTC `YYYYMMDDTHHMMSSZ`, also the lost+found suffix (pkg's convention, R7). */
+  /** UTC `YYYYMMDDTHHMMSSZ` of planning: the saved area's stage id and the lost+found suffix (R7). */
   readonly stamp: string;
   readonly inputs: PlanInputs;
   /** Paths where nothing is to be done (R1, R10), counted rather than listed. */

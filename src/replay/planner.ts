@@ -33,8 +33,7 @@ export async function planReintegration(request: PlanRequest): Promise<Plan> {
   const stepEntries: JoinedEntry[] = [];
   const guard = new DirectoryGuard();
   let [unchanged, excluded] = [0, 0];
-  // The plan id names the saved area before the fingerprint is known; the stamp makes it unique.
-  const names = { planId: stamp, stamp };
+  const names = { stamp };
   const ctx = {
     names,
     sources: request.sources,
@@ -54,11 +53,13 @@ export async function planReintegration(request: PlanRequest): Promise<Plan> {
     } else unchanged++;
   }
   const fingerprint = { base: digests.base.digest('hex'), admin: digests.admin.digest('hex'), update: digests.update.digest('hex') };
+  // Same inputs, same id: a second reintegrate of the same roots finds its journal complete.
+  const id = createHash('sha256').update(JSON.stringify(fingerprint)).digest('hex').slice(0, 16);
   const kept = guard.apply(steps, (i) => stepEntries[i]!, names);
   const linked = await linkAdminHardLinks(kept, request.sources);
   return {
     version: 1,
-    id: names.planId,
+    id,
     stamp,
     inputs: { ...request.roots, fingerprint },
     unchanged,

@@ -5,7 +5,7 @@ import { STATE_DIR, type Metadata, type Op, type Outcome, type PlanStep, type Ro
 
 /** Where a step's other versions go: fixed per plan, so a plan replays to the same names. */
 export interface SaveNames {
-  readonly planId: string;
+  /** UTC `YYYYMMDDTHHMMSSZ` of planning: the stage id of the saved area and the lost+found suffix. */
   readonly stamp: string;
 }
 
@@ -14,7 +14,7 @@ export const dotOld = (path: string): string => `${path}.old`;
 /** pkg's salvage convention: `var/pkg/lost+found/<path>-<YYYYMMDDTHHMMSSZ>` (R7, illumos.md §2.2). */
 export const lostAndFound = (path: string, names: SaveNames): string => `/var/pkg/lost+found${path}-${names.stamp}`;
 /** `<state>/saved/<stage-id>/<path>` (R5.3). */
-export const savedArea = (path: string, names: SaveNames): string => `${STATE_DIR}/saved/${names.planId}${path}`;
+export const savedArea = (path: string, names: SaveNames): string => `${STATE_DIR}/saved/${names.stamp}${path}`;
 
 export function putOp(from: RootName, entry: ManifestEntry, meta: Metadata = metadataOf(entry), path = entry.name): Op {
   return { op: 'put', path, from, source: entry.name, type: entry.type, meta, mtime: entry.mtime };

@@ -1,0 +1,91 @@
+/**
+ * `preupd plan`: the reintegration plan for base, admin and update (spec/cli.md), as a table
+ * on stdout, as JSON with --json, and to a file with -o (atomically). Nothing else is written.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { InputError } from '../errors.js';
+import { planTrees } from '../replay/plan-trees.js';
+import { formatPlanJson } from '../replay/plan-json.js';
+import type { Plan, RootName } from '../replay/plan-types.js';
+import { countOutcomes, formatPlanTable } from '../replay/report.js';
+import { strerror } from '../walk/walk-fs.js';
+import type { CommandFactory } from './command.js';
+import { EXIT_CODES_TEXT } from './exit-codes.js';
+import type { CliIo } from './io.js';
+import { fileOutput } from './output-file.js';
+
+export interface RootArgs {
+  base: string;
+  admin: string;
+  update: string;
+  r?: string;
+  json: boolean;
+}
+
+/** The options `plan` and `reintegrate` share. */
+export function rootOptions<T>(y: Argv<T>) {
+  return y
+    .option('base', { type: 'string', demandOption: true, describe: 'the pristine root the running system was cloned from' })
+    .option('admin', { type: 'string', demandOption: true, describe: 'the running root, as the admin changed it (read only)' })
+    .option('update', { type: 'string', demandOption: true, describe: 'base updated by pkg: the next pristine root (read only)' })
+    .option('r', { type: 'string', describe: 'bart_rules file: what the walks select' })
+    .option('json', { type: 'boolean', default: false, describe: 'print JSON instead of the table' });
+}
+
+/** A directory operand, resolved against the working directory; exit 2 when it is none. */
+export function directoryArg(dir: string, cwd: string): string {
+  const path = resolve(cwd, dir);
+  let isDir: boolean;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch (err) {
+    throw new InputError(dir, undefined, strerror(err));
+  }
+  if (!isDir) throw new InputError(dir, undefined, 'not a directory');
+  return path;
+}
+
+/** Walks the three roots and plans; bad roots and rules files are input errors (exit 2). */
+export async function planFromArgs(args: RootArgs, io: CliIo): Promise<{ plan: Plan; roots: Record<RootName, string> }> {
+  const roots = { base: directoryArg(args.base, io.cwd), admin: directoryArg(args.admin, io.cwd), update: directoryArg(args.update, io.cwd) };
+  let rules: string | undefined;
+  if (args.r !== undefined) {
+    try {
+      rules = readFileSync(resolve(io.cwd, args.r), 'latin1');
+    } catch (err) {
+      throw new InputError(args.r, undefined, strerror(err));
+    }
+  }
+  return { plan: await planTrees(roots, rules === undefined ? {} : { rules }), roots };
+}
+
+export const writeLatin1 = (io: CliIo, text: string) => io.stdout(Buffer.from(text, 'latin1'));
+
+export const planCommand: CommandFactory = ({ io, exit }) => ({
+  command: 'plan',
+  describe: 'plan the reintegration of the admin\'s changes into update (prints, writes nothing else)',
+  builder: (y) =>
+    rootOptions(y)
+      .option('o', { type: 'string', describe: 'also write the plan as JSON to this file (atomically), for reintegrate --plan' })
+      .example('$0 plan --base /a --admin /b --update /c', 'one line per path with something to do')
+      .example('$0 plan --base /a --admin /b --update /c -o plan.json', 'keep the plan for review')
+      .epilogue(`Exit status 1 means conflicts that reintegrate would resolve by policy.\n${EXIT_CODES_TEXT}`),
+  handler: async (parsed) => {
+    const args = parsed as unknown as RootArgs & { o?: string };
+    const { plan } = await planFromArgs(args, io);
+    if (args.o !== undefined) {
+      const out = fileOutput(resolve(io.cwd, args.o));
+      try {
+        out.write(formatPlanJson(plan));
+        out.commit();
+      } catch (err) {
+        out.abort();
+        throw err;
+      }
+    }
+    await writeLatin1(io, args.json ? formatPlanJson(plan) : formatPlanTable(plan));
+    exit(countOutcomes(plan).conflict > 0 ? 1 : 0);
+  },
+});

@@ -1,0 +1,65 @@
+/**
+ * `preupd reintegrate`: applies a fresh plan, or a reviewed `--plan plan.json` whose inputs
+ * must not have changed, to `--target` (spec/cli.md). Journaled; `--dry-run` writes nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import { applyPlan } from '../replay/apply-plan.js';
+import { parsePlanJson, toAsciiJson } from '../replay/plan-json.js';
+import { readImageIfAny } from '../replay/plan-trees.js';
+import type { Plan } from '../replay/plan-types.js';
+import { applyReportJson, countOutcomes, formatApplyReport, formatPlanTable } from '../replay/report.js';
+import { checkTargetIsCopyOfUpdate } from '../replay/target-check.js';
+import { strerror } from '../walk/walk-fs.js';
+import type { CommandFactory } from './command.js';
+import { EXIT_CODES_TEXT } from './exit-codes.js';
+import { directoryArg, planFromArgs, rootOptions, writeLatin1, type RootArgs } from './plan.js';
+
+interface ReintegrateArgs extends RootArgs {
+  target: string;
+  plan?: string;
+  dryRun: boolean;
+}
+
+/** The reviewed plan, refused when a root changed since it was made. */
+function reviewedPlan(file: string, fresh: Plan, cwd: string): Plan {
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, file), 'latin1');
+  } catch (err) {
+    throw new InputError(file, undefined, strerror(err));
+  }
+  const plan = parsePlanJson(text, file);
+  const changed = (['base', 'admin', 'update'] as const).filter((root) => plan.inputs.fingerprint[root] !== fresh.inputs.fingerprint[root]);
+  if (changed.length > 0) throw new InputError(file, undefined, `plan was made from other inputs: ${changed.join(', ')} changed since`);
+  return plan;
+}
+
+export const reintegrateCommand: CommandFactory = ({ io, exit }) => ({
+  command: 'reintegrate',
+  describe: 'apply the plan to --target (a copy of update): journaled, resumable',
+  builder: (y) =>
+    rootOptions(y)
+      .option('target', { type: 'string', demandOption: true, describe: 'the copy or clone of update to write to' })
+      .option('plan', { type: 'string', describe: 'apply this plan (from preupd plan -o) instead of a fresh one' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'check and report, write nothing' })
+      .example('$0 reintegrate --base /a --admin /b --update /c --target /d', 'plan and apply')
+      .epilogue(`Exit status 1 means conflicts were resolved by policy, or paths were refused.\n${EXIT_CODES_TEXT}`),
+  handler: async (parsed) => {
+    const args = parsed as unknown as ReintegrateArgs;
+    const target = directoryArg(args.target, io.cwd);
+    const { plan: fresh, roots } = await planFromArgs(args, io);
+    const plan = args.plan === undefined ? fresh : reviewedPlan(args.plan, fresh, io.cwd);
+    checkTargetIsCopyOfUpdate(target, roots.update, plan);
+    const image = await readImageIfAny(roots.update);
+    const report = applyPlan(plan, {
+      target, roots, dryRun: args.dryRun, accountActions: image ? [...image.users, ...image.groups].map((d) => d.action) : [],
+    });
+    const text = args.json
+      ? toAsciiJson({ plan, apply: applyReportJson(report) })
+      : formatPlanTable(plan) + formatApplyReport(report, args.dryRun);
+    await writeLatin1(io, text);
+    exit(countOutcomes(plan).conflict > 0 || report.refused.length > 0 ? 1 : 0);
+  },
+});
