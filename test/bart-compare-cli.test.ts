@@ -5,10 +5,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { BART_USAGE } from '../src/cli/bart.js';
-import { runCli } from '../src/cli/main.js';
+import { runIn } from './run-cli.js';
 
 const CORPUS = resolve(import.meta.dirname, '../corpus/bart-conformance');
 const HEADER = '! Version 1.0\n! Tuesday, March 05, 2024 (04:39:15)\n# Format:\n';
@@ -19,22 +18,6 @@ function workdir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'preupd-compare-cli-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text, 'latin1');
   return dir;
-}
-
-/** Runs preupd in-process in `dir`; returns what it printed. */
-async function runIn(dir: string, args: string[], stdin = '') {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  const keep = (into: Buffer[]) => (c: string | Uint8Array) => void into.push(typeof c === 'string' ? Buffer.from(c, 'latin1') : Buffer.from(c));
-  const status = await runCli(args, {
-    stdout: keep(out),
-    stderr: keep(err),
-    stdin: () => Readable.from([Buffer.from(stdin, 'latin1')]),
-    env: {},
-    cwd: dir,
-    stderrIsTty: false,
-  });
-  return { status, stdout: Buffer.concat(out).toString('latin1'), stderr: Buffer.concat(err).toString('latin1') };
 }
 
 const preupd = (args: string[], files: Record<string, string> = {}, stdin = '') => runIn(workdir(files), args, stdin);

@@ -3,6 +3,7 @@
  * codes (spec/bart.md §1, §3). Hashes with MD5 and writes `! Version 1.0` manifests.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { buffer as readStream } from 'node:stream/consumers';
 import { formatHeader } from '../manifest/format.js';
 import { bartUsage } from './bart.js';
@@ -49,7 +50,7 @@ export async function bartCreate(args: readonly string[], io: CliIo): Promise<nu
       rulesSource = arg!;
       if (arg !== '-') {
         try {
-          req.rules = { file: arg!, text: readFileSync(arg!, 'latin1') };
+          req.rules = { file: arg!, text: readFileSync(resolve(io.cwd, arg!), 'latin1') };
         } catch (err) {
           io.stderr(`${arg}: ${strerror(err)}\n`);
           return bartUsage(io);
