@@ -70,6 +70,14 @@ export function unescapeName(text: string): string {
   });
 }
 
+// Perf: a tree has few distinct modes.
+const octalCache = new Map<number, string>();
+function octal(mode: number): string {
+  let text = octalCache.get(mode);
+  if (text === undefined) octalCache.set(mode, (text = mode.toString(8)));
+  return text;
+}
+
 /** The last field of a line of this entry's type, if it has one. */
 function lastField(e: ManifestEntry): string | undefined {
   switch (e.type) {
@@ -92,7 +100,7 @@ function lastField(e: ManifestEntry): string | undefined {
  * young-generation collection had to copy piece by piece while lines waited for output.
  */
 export function formatEntryLine(e: ManifestEntry): string {
-  const fields = [escapeName(e.name), e.type, int32(e.size), e.mode.toString(8), e.acl, hex32(e.mtime), int32(e.uid), int32(e.gid)];
+  const fields = [escapeName(e.name), e.type, int32(e.size), octal(e.mode), e.acl, hex32(e.mtime), int32(e.uid), int32(e.gid)];
   const last = lastField(e);
   if (last !== undefined) fields.push(last);
   return fields.join(' ');

@@ -64,6 +64,9 @@ export function displayName(relocRoot: string, fullPath: string): string {
   return rest.startsWith('/') ? rest : '/' + rest;
 }
 
+/** A subtree without glob characters matches every path below it. */
+const LITERAL = /^[^*?[\\]*$/;
+
 const flavorCache = new Map<number, AclFlavor>();
 function aclFlavor(ctx: WalkContext, st: WalkStat, path: string): AclFlavor {
   if (ctx.acl !== 'auto') return ctx.acl;
@@ -90,8 +93,9 @@ export function describeEntry(
   const exclusion = rule ? excludeFname(path, type, rule) : 'none';
   if (exclusion !== 'none') return { exclusion };
   if (type !== 'D' && type !== 'L' && rule) {
-    // check_rules with the type forced to F, for every non-directory (§3.6).
-    const applying = checkRules(ctx.rules, path, 'F');
+    // check_rules with the type forced to F, for every non-directory (§3.6). Perf: with a
+    // single rule and a literal subtree that answer is the walked rule itself.
+    const applying = ctx.rules.length === 1 && LITERAL.test(rule.subtree) ? rule : checkRules(ctx.rules, path, 'F');
     if (applying) ctx.computeChecksum = (applying.attrs & ATTR.contents) !== 0;
   }
   const name = displayName(ctx.relocRoot, path);
@@ -106,7 +110,10 @@ export function describeEntry(
     gid: st.gid,
   };
   if (type === 'F') {
-    if (ctx.lazyContents) return { exclusion, line: `${formatEntryLine({ ...base, contents: '-' })}\t${st.ino}:${st.ctimeMs}:${st.mtimeMs}` };
+    if (ctx.lazyContents) {
+      const line = [formatEntryLine({ ...base, contents: '-' }), '\t', st.ino, ':', st.ctimeMs, ':', st.mtimeMs].join('');
+      return { exclusion, line };
+    }
     if (ctx.computeChecksum && ctx.hashFile && st.size > ctx.deferHashAbove) {
       return { exclusion, line: formatEntryLine({ ...base, contents: '' }), hashPath: path };
     }
