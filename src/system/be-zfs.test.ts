@@ -1,0 +1,87 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeRunner, type FakeResponse } from '../../test/fixtures/fake-runner.js';
+import { ZfsBootEnvironments } from './be-zfs.js';
+import { Zfs } from './zfs.js';
+
+const MENU = `default 0
+title opensolaris
+findroot (pool_rpool,0,a)
+bootfs rpool/ROOT/opensolaris
+kernel$ /platform/i86pc/kernel/$ISADIR/unix -B $ZFS-BOOTFS
+module$ /platform/i86pc/$ISADIR/boot_archive
+`;
+
+/** zfs answering for rpool/ROOT/opensolaris with a child `var`, mountpoint / set locally. */
+function respond(argv: readonly string[]): FakeResponse | undefined {
+  const line = argv.join(' ');
+  if (line === 'zfs list -H -p -o name -r -t filesystem rpool/ROOT/opensolaris') {
+    return { stdout: 'rpool/ROOT/opensolaris\nrpool/ROOT/opensolaris/var\n' };
+  }
+  if (line.startsWith('zfs get -Hp -o name,property,value,source mountpoint rpool/ROOT/opensolaris ')) {
+    return { stdout: 'rpool/ROOT/opensolaris\tmountpoint\t/\tlocal\nrpool/ROOT/opensolaris/var\tmountpoint\t/var\tinherited from rpool/ROOT/opensolaris\n' };
+  }
+  if (line === 'zfs list -H -o name rpool/ROOT/new') return { status: 1, stderr: "cannot open 'rpool/ROOT/new': dataset does not exist" };
+  return undefined;
+}
+
+let dir: string;
+let menuPath: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'preupd-bezfs-'));
+  menuPath = join(dir, 'menu.lst');
+  await writeFile(menuPath, MENU);
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function bes(runner: FakeRunner): ZfsBootEnvironments {
+  return new ZfsBootEnvironments(new Zfs(runner), runner, { pool: 'rpool', container: 'rpool/ROOT', menuPath, newUuid: () => 'u-1' });
+}
+
+describe('boot environments without beadm', () => {
+  it('clones every dataset of the source BE as libbe does, then adds its menu entry', async () => {
+    const runner = new FakeRunner(respond);
+    await bes(runner).create('new', { be: 'opensolaris', snapshot: 'preupd-pristine-0002' }, 'preupd 0002');
+    expect(runner.lines().filter((line) => !line.startsWith('zfs list') && !line.startsWith('zfs get'))).toEqual([
+      'zfs clone -o canmount=noauto -o mountpoint=/ -o org.opensolaris.libbe:uuid=u-1 rpool/ROOT/opensolaris@preupd-pristine-0002 rpool/ROOT/new',
+      'zfs clone -o canmount=noauto rpool/ROOT/opensolaris/var@preupd-pristine-0002 rpool/ROOT/new/var',
+    ]);
+    expect(runner.effects).toEqual([`${menuPath}: add entry "preupd 0002" for rpool/ROOT/new`]);
+    expect(await readFile(menuPath, 'utf8')).toBe(
+      `${MENU}title preupd 0002\nfindroot (pool_rpool,0,a)\nbootfs rpool/ROOT/new\n` +
+        'kernel$ /platform/i86pc/kernel/$ISADIR/unix -B $ZFS-BOOTFS\nmodule$ /platform/i86pc/$ISADIR/boot_archive\n' +
+        '#============ End of LIBBE entry =============\n',
+    );
+  });
+
+  it('destroys a half-made BE when a clone fails, and leaves the menu alone', async () => {
+    let created = false;
+    const runner = new FakeRunner((argv) => {
+      if (argv[1] === 'clone' && argv.at(-1) === 'rpool/ROOT/new') created = true;
+      if (argv[1] === 'clone' && argv.at(-1) === 'rpool/ROOT/new/var') return { status: 1, stderr: 'out of space' };
+      if (argv.join(' ') === 'zfs list -H -o name rpool/ROOT/new') return created ? { stdout: 'rpool/ROOT/new\n' } : respond(argv);
+      return respond(argv);
+    });
+    await expect(bes(runner).create('new', { be: 'opensolaris', snapshot: 's' }, 't')).rejects.toThrow(/out of space/);
+    expect(runner.lines().at(-1)).toBe('zfs destroy -r rpool/ROOT/new');
+    expect(await readFile(menuPath, 'utf8')).toBe(MENU);
+  });
+
+  it('under --dry-run records the clones and the menu edit without doing either', async () => {
+    const runner = new FakeRunner(respond, true);
+    await bes(runner).create('new', { be: 'opensolaris', snapshot: 's' }, 't');
+    expect(runner.calls.filter((call) => call.mutates)).toHaveLength(2);
+    expect(runner.effects).toHaveLength(1);
+    expect(await readFile(menuPath, 'utf8')).toBe(MENU);
+  });
+
+  it('refuses to destroy the BE the menu boots by default', async () => {
+    const runner = new FakeRunner(respond);
+    await expect(bes(runner).destroy('opensolaris')).rejects.toThrow(/is the default boot entry/);
+    expect(runner.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import type { BootEnvironment, BootEnvironments } from './boot-environment.js';
+import { defaultBootfs, findEntry, setDefaultBootfs, type Menu } from './menu-lst.js';
+import { appendEntry, removeEntry } from './menu-lst-edit.js';
+import { readMenuFile, writeMenuFile } from './menu-lst-file.js';
+import type { Runner } from './runner.js';
+import type { Zfs } from './zfs.js';
+
+export const LIBBE_UUID = 'org.opensolaris.libbe:uuid';
+/** Where mount() keeps the mountpoint it replaced: `local:<path>` or `inherited`. */
+export const SAVED_MOUNTPOINT = 'org.preupd:saved-mountpoint';
+
+export interface ZfsBeOptions {
+  readonly pool: string;
+  /** `<pool>/ROOT` (libbe's container). */
+  readonly container: string;
+  /** `<pool mountpoint>/boot/grub/menu.lst`; no menu handling when undefined (no GRUB). */
+  readonly menuPath?: string;
+  readonly newUuid?: () => string;
+}
+
+/**
+ * Boot environments without beadm, doing what libbe does (spec/illumos.md §6): clones with
+ * canmount=noauto and a libbe uuid, a menu.lst entry in libbe's shape, activation by pool
+ * bootfs + menu default + promote. Child datasets of a BE are cloned, mounted and promoted
+ * with it; a child's own (local) mountpoint is left to the administrator.
+ */
+export class ZfsBootEnvironments implements BootEnvironments {
+  readonly kind = 'zfs';
+
+  constructor(
+    private readonly zfs: Zfs,
+    private readonly runner: Runner,
+    private readonly options: ZfsBeOptions,
+  ) {}
+
+  async list(): Promise<BootEnvironment[]> {
+    const rows = await this.zfs.list({
+      roots: [this.options.container],
+      type: 'filesystem',
+      depth: 1,
+      properties: [LIBBE_UUID, 'mountpoint', 'mounted', 'used', 'creation'],
+    });
+    const bootfs = await this.zfs.poolProperty(this.options.pool, 'bootfs');
+    return rows
+      .filter((row) => row.name !== this.options.container)
+      .map(({ name, properties: p }) => ({
+        name: name.slice(this.options.container.length + 1),
+        ...(p[LIBBE_UUID] && p[LIBBE_UUID] !== '-' ? { uuid: p[LIBBE_UUID] } : {}),
+        activeNow: p.mounted === 'yes' && p.mountpoint === '/',
+        activeOnReboot: name === bootfs,
+        activeTemporarily: false,
+        ...(p.mounted === 'yes' && p.mountpoint?.startsWith('/') ? { mountpoint: p.mountpoint } : {}),
+        ...(/^\d+$/.test(p.used ?? '') ? { space: Number(p.used) } : {}),
+        ...(/^\d+$/.test(p.creation ?? '') ? { created: Number(p.creation) } : {}),
+      }));
+  }
+
+  /** Clones every dataset of the source BE; a failure destroys what was cloned so far. */
+  async create(name: string, source: { be: string; snapshot: string }, title: string): Promise<void> {
+    const from = this.dataset(source.be);
+    const to = this.dataset(name);
+    const datasets = await this.datasetsOf(from);
+    const mountpoints = await this.zfs.get(datasets, ['mountpoint']);
+    try {
+      for (const dataset of datasets) {
+        const mountpoint = mountpoints.get(dataset)?.get('mountpoint');
+        await this.zfs.clone(`${dataset}@${source.snapshot}`, to + dataset.slice(from.length), {
+          canmount: 'noauto',
+          ...(mountpoint?.source === 'local' ? { mountpoint: mountpoint.value } : {}),
+          ...(dataset === from ? { [LIBBE_UUID]: (this.options.newUuid ?? randomUUID)() } : {}),
+        });
+      }
+    } catch (err) {
+      if (await this.zfs.exists(to).catch(() => false)) await this.zfs.destroy(to, { recursive: true }).catch(() => {});
+      throw err;
+    }
+    await this.editMenu(`add entry "${title}" for ${to}`, (menu) => appendEntry(menu, { title, bootfs: to, sourceBootfs: from }));
+  }
+
+  /** As beadm mount: the BE root's mountpoint becomes `mountpoint` until unmount restores it. */
+  async mount(name: string, mountpoint: string): Promise<void> {
+    const root = this.dataset(name);
+    const current = (await this.zfs.get([root], ['mountpoint', SAVED_MOUNTPOINT])).get(root);
+    if (current?.get(SAVED_MOUNTPOINT)?.source !== 'local') {
+      const saved = current?.get('mountpoint')?.source === 'local' ? `local:${current.get('mountpoint')!.value}` : 'inherited';
+      await this.zfs.set(root, { [SAVED_MOUNTPOINT]: saved });
+    }
+    await this.zfs.set(root, { mountpoint });
+    for (const dataset of await this.datasetsOf(root)) {
+      if ((await this.zfs.getProperty(dataset, 'mounted')) !== 'yes') await this.zfs.mount(dataset);
+    }
+  }
+
+  async unmount(name: string): Promise<void> {
+    const root = this.dataset(name);
+    for (const dataset of (await this.datasetsOf(root)).reverse()) {
+      if ((await this.zfs.getProperty(dataset, 'mounted')) === 'yes') await this.zfs.unmount(dataset);
+    }
+    const saved = await this.zfs.getProperty(root, SAVED_MOUNTPOINT);
+    if (saved === undefined) return;
+    if (saved.startsWith('local:')) await this.zfs.set(root, { mountpoint: saved.slice('local:'.length) });
+    else await this.zfs.inherit(root, 'mountpoint');
+    await this.zfs.inherit(root, SAVED_MOUNTPOINT);
+  }
+
+  async activate(name: string): Promise<void> {
+    const root = this.dataset(name);
+    await this.editMenu(`boot ${root} by default`, (menu) =>
+      setDefaultBootfs(findEntry(menu, root) ? menu : appendEntry(menu, { title: name, bootfs: root }), root),
+    );
+    await this.zfs.setPoolProperty(this.options.pool, 'bootfs', root);
+    const datasets = await this.datasetsOf(root);
+    const origins = await this.zfs.get(datasets, ['origin']);
+    for (const dataset of datasets) {
+      if (origins.get(dataset)?.get('origin')?.value !== '-') await this.zfs.promote(dataset);
+    }
+  }
+
+  /** Destroys the BE's datasets (never dependents: they would be other BEs) and its menu entry. */
+  async destroy(name: string): Promise<void> {
+    const root = this.dataset(name);
+    const menu = this.options.menuPath ? await readMenuFile(this.options.menuPath) : undefined;
+    if (menu && defaultBootfs(menu) === root) throw new Error(`${name} is the default boot entry; activate another BE first`);
+    await this.zfs.destroy(root, { recursive: true });
+    await this.editMenu(`remove entry for ${root}`, (m) => removeEntry(m, root));
+  }
+
+  private dataset(name: string): string {
+    return `${this.options.container}/${name}`;
+  }
+
+  /** The BE root and its child file systems, parents first. */
+  private async datasetsOf(root: string): Promise<string[]> {
+    const rows = await this.zfs.list({ roots: [root], type: 'filesystem', depth: 'all', properties: [] });
+    return rows.map((row) => row.name);
+  }
+
+  private async editMenu(what: string, edit: (menu: Menu) => Menu): Promise<void> {
+    const path = this.options.menuPath;
+    if (path === undefined) return;
+    await this.runner.effect(`${path}: ${what}`, async () => writeMenuFile(path, edit(await readMenuFile(path))));
+  }
+}
