@@ -41,7 +41,7 @@ export async function planScenario(s: Scenario, top = tempDir()): Promise<Scenar
   const target = `${top}/target`;
   mkdirSync(target);
   cloneTree(roots.update, target);
-  const plan = await planTrees(roots, { now: NOW, pathIndexes: { update: preserveIndex(s.preserve), base: new Map() } });
+  const plan = await planTrees(roots, { now: NOW, walk: { threads: 0 }, pathIndexes: { update: preserveIndex(s.preserve), base: new Map() } });
   return { roots, target, plan, step: (path) => plan.steps.find((st) => st.path === path) };
 }
 
