@@ -10,8 +10,8 @@ import type { ApplyReport } from './apply-plan.js';
 import type { Outcome, Plan, PlanStep } from './plan-types.js';
 
 export function formatStep(s: PlanStep): string {
-  const parts = [`${s.rule.padEnd(3)} ${s.outcome.padEnd(8)} ${escapeName(s.path)}  ${s.action}`];
-  if (s.resolution) parts.push(`-> ${s.resolution}`);
+  const head = `${s.rule.padEnd(3)} ${s.outcome.padEnd(8)} ${escapeName(s.path)}  ${s.action}`;
+  const parts = [s.resolution ? `${head} -> ${s.resolution}` : head];
   for (const copy of s.saved) parts.push(`${copy.version}'s version saved as ${escapeName(copy.to)}`);
   if (s.fields && s.fields.length > 0) parts.push(`fields: ${s.fields.map(escapeName).join(',')}`);
   parts.push(`(${s.reason})`);
@@ -57,7 +57,8 @@ export function formatApplyReport(report: ApplyReport, dryRun: boolean): string 
   if (report.alreadyApplied) lines.push('already applied (complete journal): nothing done');
   else if (dryRun) lines.push(`dry run: ${report.units} units would run; nothing written`);
   else lines.push(`applied ${report.ran} of ${report.units} units${report.ran < report.units ? ' (the rest were done before an interruption)' : ''}`);
-  for (const r of report.refused) lines.push(`refused ${escapeName(r.path)}: ${escapeName(r.why)}`);
+  // The reason quotes paths too: only a newline must not break the line.
+  for (const r of report.refused) lines.push(`refused ${escapeName(r.path)}: ${r.why.replace(/\n/g, '\\012')}`);
   for (const r of report.accounts) lines.push(accountLine(r));
   return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,145 @@
+/** `preupd plan` and `preupd reintegrate` run in-process, as a user meets them. */
+import { appendFileSync, existsSync, readFileSync, symlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { parsePlanJson } from '../../src/replay/plan-json.js';
+import { cloneTree, describeTree, dir, file, tempDir, writeTree, type Tree } from './trees.js';
+
+async function preupd(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const io = {
+    stdout: (c: string | Uint8Array) => void (stdout += Buffer.from(c as Uint8Array).toString('latin1')),
+    stderr: (c: string | Uint8Array) => void (stderr += typeof c === 'string' ? c : Buffer.from(c).toString('latin1')),
+    stdin: () => Readable.from([]),
+    env: {},
+    cwd: '/',
+    stderrIsTty: false,
+  };
+  const status = await runCli(args, io);
+  return { status, stdout, stderr };
+}
+
+const base: Tree = { etc: dir(), 'etc/motd': file('hello\n'), 'etc/app.conf': file('x=1\n'), 'etc/shadow': file('root:$5$base:19000::::::\n', { mode: 0o400 }) };
+
+/** Roots on disk; `conflict` adds a content conflict on etc/app.conf and on the shadow hash. */
+function roots(conflict: boolean) {
+  const top = tempDir();
+  const admin = { ...base, 'etc/motd': file('admin motd\n') };
+  const update = conflict ? { ...base, 'etc/app.conf': file('x=update\n'), 'etc/shadow': file('root:$5$updatehash:19000::::::\n', { mode: 0o400 }) } : base;
+  if (conflict) Object.assign(admin, { 'etc/app.conf': file('x=admin\n'), 'etc/shadow': file('root:$5$adminhash:19000::::::\n', { mode: 0o400 }) });
+  for (const [name, tree] of Object.entries({ base, admin, update })) writeTree(`${top}/${name}`, tree);
+  cloneTree(`${top}/update`, `${top}/target`);
+  const args = ['--base', `${top}/base`, '--admin', `${top}/admin`, '--update', `${top}/update`];
+  return { top, args, target: `${top}/target` };
+}
+
+describe('preupd plan', () => {
+  it('prints one line per step after a summary, exit 0 without conflicts', async () => {
+    const { args } = roots(false);
+    const run = await preupd(['plan', ...args]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^plan [0-9a-f]{16}: 1 steps \(1 carried, 0 merged, 0 conflicts, 0 same\); 3 unchanged, 0 excluded\nR2  carried  \/etc\/motd  copy admin's file/);
+  });
+
+  it('exits 1 on conflicts, names where the other version goes, and never prints a shadow hash', async () => {
+    const { args } = roots(true);
+    for (const format of [[], ['--json']]) {
+      const run = await preupd(['plan', ...args, ...format]);
+      expect(run.status).toBe(1);
+      expect(run.stdout).not.toMatch(/adminhash|updatehash|\$5\$/);
+      expect(run.stdout).toContain('/var/preupd/saved/');
+    }
+  });
+
+  it('writes with -o the same plan --json prints, and it reads back', async () => {
+    const { args, top } = roots(true);
+    const json = await preupd(['plan', ...args, '--json']);
+    await preupd(['plan', ...args, '-o', `${top}/plan.json`]);
+    const saved = readFileSync(`${top}/plan.json`, 'latin1');
+    const withoutStamp = (text: string) => text.replace(/\d{8}T\d{6}Z/g, 'STAMP');
+    expect(withoutStamp(saved)).toBe(withoutStamp(json.stdout));
+    expect(parsePlanJson(saved, 'plan.json').steps.length).toBe(3);
+  });
+
+  it('refuses a root that does not exist: one line, exit 2', async () => {
+    const { args } = roots(false);
+    const run = await preupd(['plan', ...args.slice(0, 5), '/nonexistent/update']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('preupd: /nonexistent/update: No such file or directory\n');
+  });
+});
+
+describe('preupd reintegrate', () => {
+  it('applies, exits 1 for conflicts, and a second run finds the journal complete', async () => {
+    const { args, target } = roots(true);
+    const first = await preupd(['reintegrate', ...args, '--target', target]);
+    expect(first.status).toBe(1);
+    expect(first.stdout).toContain('applied 3 of 3 units');
+    expect(describeTree(target)['/etc/motd']).toContain('admin motd');
+    const second = await preupd(['reintegrate', ...args, '--target', target]);
+    expect(second.stdout).toContain('already applied');
+  });
+
+  it('--dry-run writes nothing', async () => {
+    const { args, target } = roots(true);
+    const before = describeTree(target, []);
+    const run = await preupd(['reintegrate', ...args, '--target', target, '--dry-run']);
+    expect(run.stdout).toContain('dry run');
+    expect(describeTree(target, [])).toEqual(before);
+  });
+
+  it('refuses a --plan whose inputs changed since, writing nothing', async () => {
+    const { args, target, top } = roots(false);
+    await preupd(['plan', ...args, '-o', `${top}/plan.json`]);
+    appendFileSync(`${top}/admin/etc/motd`, 'later edit\n');
+    const before = describeTree(target, []);
+    const run = await preupd(['reintegrate', ...args, '--target', target, '--plan', `${top}/plan.json`]);
+    expect([run.status, run.stderr]).toEqual([2, `preupd: ${top}/plan.json: plan was made from other inputs: admin changed since\n`]);
+    expect(describeTree(target, [])).toEqual(before);
+  });
+
+  it('applies a reviewed --plan whose inputs are unchanged', async () => {
+    const { args, target, top } = roots(false);
+    await preupd(['plan', ...args, '-o', `${top}/plan.json`]);
+    const run = await preupd(['reintegrate', ...args, '--target', target, '--plan', `${top}/plan.json`]);
+    expect(run.status).toBe(0);
+    expect(describeTree(target)['/etc/motd']).toContain('admin motd');
+  });
+
+  it('refuses a target that is not a copy of update', async () => {
+    const { args, target } = roots(false);
+    rmSync(`${target}/etc`, { recursive: true });
+    const run = await preupd(['reintegrate', ...args, '--target', target]);
+    expect([run.status, run.stderr]).toEqual([2, `preupd: ${target}: not a copy of update: /etc is missing, update has a directory\n`]);
+    expect(existsSync(`${target}/var`)).toBe(false);
+  });
+
+  it('refuses a corrupt journal before writing anything', async () => {
+    const { args, target } = roots(true);
+    const plan = parsePlanJson((await preupd(['plan', ...args, '--json'])).stdout, 'stdout');
+    writeTree(`${target}/var/preupd/journal`, {});
+    writeFileSync(`${target}/var/preupd/journal/${plan.id}.log`, 'not json\n{"unit":0,"state":"done"}\n');
+    const before = describeTree(target, []);
+    const run = await preupd(['reintegrate', ...args, '--target', target]);
+    expect([run.status, run.stderr]).toEqual([2, `preupd: ${target}/var/preupd/journal/${plan.id}.log:1: corrupt journal record\n`]);
+    expect(describeTree(target, [])).toEqual(before);
+  });
+
+  it('refuses and reports a step whose path passes through a symlink in the target, writing nothing outside', async () => {
+    const top = tempDir();
+    const tree = { etc: dir(), 'etc/conf.d': dir(), 'etc/conf.d/a': file('a=1\n') };
+    writeTree(`${top}/base`, tree);
+    writeTree(`${top}/update`, tree);
+    writeTree(`${top}/admin`, { ...tree, 'etc/conf.d/a': file('a=admin\n') });
+    cloneTree(`${top}/update`, `${top}/target`);
+    const outside = tempDir('preupd-outside-');
+    rmSync(`${top}/target/etc/conf.d`, { recursive: true });
+    symlinkSync(outside, `${top}/target/etc/conf.d`);
+    const run = await preupd(['reintegrate', '--base', `${top}/base`, '--admin', `${top}/admin`, '--update', `${top}/update`, '--target', `${top}/target`]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('refused /etc/conf.d/a: passes through the symlink /etc/conf.d');
+    expect(describeTree(outside)).toEqual({});
+  });
+});
