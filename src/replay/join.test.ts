@@ -1,0 +1,39 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { pathArb } from '../../test/arbitraries/manifest.js';
+import type { ManifestEntry } from '../manifest/entry.js';
+import { joinEntries, type JoinedEntry } from './join.js';
+
+const entry = (name: string): ManifestEntry => ({ name, type: 'F', size: 0, mode: 0o100644, acl: '-', mtime: 0, uid: 0, gid: 0, contents: name });
+async function* stream(names: readonly string[]) {
+  for (const name of names) yield entry(name);
+}
+const bytewise = (names: Iterable<string>) => [...new Set(names)].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+
+async function joined(base: string[], admin: string[], update: string[]): Promise<JoinedEntry[]> {
+  const out = [];
+  for await (const j of joinEntries({ base: stream(base), admin: stream(admin), update: stream(update) })) out.push(j);
+  return out;
+}
+
+describe('joinEntries', () => {
+  it('puts each path once, in bart order ("/a-c" between "/a" and "/a/b"), with the roots that have it', async () => {
+    const out = await joined(['/a', '/a/b'], ['/a', '/a-c'], ['/a/b']);
+    expect(out.map((j) => [j.path, !!j.base, !!j.admin, !!j.update])).toEqual([
+      ['/a', true, true, false], ['/a-c', false, true, false], ['/a/b', true, false, true],
+    ]);
+  });
+
+  it('refuses a stream out of order', async () => {
+    await expect(joined(['/b', '/a'], [], [])).rejects.toThrow('entries out of order: /a after /b');
+  });
+
+  it('agrees with a join through a Map for any three sorted name sets', async () => {
+    const namesArb = fc.array(pathArb, { maxLength: 15 }).map(bytewise);
+    await fc.assert(fc.asyncProperty(namesArb, namesArb, namesArb, async (base, admin, update) => {
+      const out = await joined(base, admin, update);
+      const expected = bytewise([...base, ...admin, ...update]).map((path) => [path, base.includes(path), admin.includes(path), update.includes(path)]);
+      expect(out.map((j) => [j.path, j.base?.name === j.path, j.admin?.name === j.path, j.update?.name === j.path])).toEqual(expected);
+    }), { numRuns: 100 });
+  });
+});
