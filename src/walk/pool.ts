@@ -78,8 +78,8 @@ export function workersAvailable(): boolean {
  * shared by all threads. Perf: smaller files are hashed while listing, saving messages.
  *
  * Jobs wait in one queue here and each thread holds at most two: a free thread takes the
- * next job, so threads stay balanced whatever the jobs cost. Hash jobs go first: the output
- * is waiting for them, while walk jobs only run ahead.
+ * next job, so threads stay balanced whatever the jobs cost. Hash jobs and urgent walks go
+ * first: the output is waiting for them, while other walk jobs only run ahead.
  */
 export async function workerPool(settings: Omit<WalkSettings, 'deferHashAbove'>, threads: number): Promise<ExecutorPool> {
   const workerSettings: WalkSettings = { ...settings, deferHashAbove: 1 << 20 };
@@ -114,17 +114,19 @@ export async function workerPool(settings: Omit<WalkSettings, 'deferHashAbove'>,
       }
     }
   }
-  const send = (request: Omit<PoolRequest, 'id'>) =>
+  const send = (request: Omit<PoolRequest, 'id'>, urgent = false) =>
     new Promise<PoolReply>((resolve, reject) => {
       const id = nextId++;
       waiting.set(id, { resolve, reject });
-      (request.hashPath === undefined ? queued.walk : queued.hash).push({ ...request, id });
+      const queue = request.hashPath === undefined ? queued.walk : queued.hash;
+      if (urgent) queue.unshift({ ...request, id });
+      else queue.push({ ...request, id });
       dispatch();
     });
   return {
     executor: (rule, rootFsType) => ({
       concurrency: threads,
-      walk: async (job) => (await send({ ...job, rule, rootFsType })).chunk!,
+      walk: async (job, urgent) => (await send({ ...job, rule, rootFsType }, urgent)).chunk!,
       hash: async (hashPath) => (await send({ dir: '', dev: 0, rule, rootFsType, hashPath })).hashed!,
     }),
     close: async () => {

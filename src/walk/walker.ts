@@ -10,12 +10,14 @@
  */
 import type { DirListing, ListedItem } from './list-dir.js';
 import type { DirJob, WalkChunk } from './walk-chunk.js';
+import { DirQueue } from './dir-queue.js';
 import type { HashedFile } from './pool.js';
 
 /** Runs walking and hashing jobs; jobs may overlap and complete in any order. */
 export interface Executor {
   readonly concurrency: number;
-  walk(job: DirJob): Promise<WalkChunk>;
+  /** `urgent`: the output is waiting for this one; it goes before queued work. */
+  walk(job: DirJob, urgent?: boolean): Promise<WalkChunk>;
   hash(path: string): Promise<HashedFile>;
 }
 
@@ -40,8 +42,8 @@ const MAX_IN_FLIGHT_PER_THREAD = 4;
  * flight is asked for only once that job has answered.
  */
 class Scheduler {
-  /** Directories not yet dispatched; a stack whose top is the next in output order. */
-  private readonly pending: DirJob[] = [];
+  /** Directories not yet dispatched, first in output order first. */
+  private readonly pending = new DirQueue();
   /** Listings received and not yet consumed by the output. */
   private readonly done = new Map<string, DirListing>();
   /** Jobs in flight, by their root directory. */
@@ -60,12 +62,14 @@ class Scheduler {
         await covering[1];
         continue;
       }
-      // Not dispatched yet: it is near the top of `pending` (depth-first order).
-      let at = this.pending.length - 1;
-      while (at >= 0 && this.pending[at]!.dir !== job.dir) at--;
-      if (at >= 0) this.pending.splice(at, 1);
-      await this.start(job);
+      this.pending.remove(job.dir);
+      await this.start(job, true);
     }
+  }
+
+  /** The listing of `dir` if it has arrived. */
+  peek(dir: string): DirListing | undefined {
+    return this.done.get(dir);
   }
 
   /** The output took this listing: it no longer counts against the lookahead. */
@@ -77,15 +81,15 @@ class Scheduler {
     this.pump();
   }
 
-  private start(job: DirJob): Promise<void> {
-    const promise = this.executor.walk(job).then(async (chunk) => {
+  private start(job: DirJob, urgent = false): Promise<void> {
+    const promise = this.executor.walk(job, urgent).then(async (chunk) => {
       await Promise.all(chunk.listings.map(([, listing]) => this.hashDeferred(listing)));
       this.inFlight.delete(job.dir);
       for (const [dir, listing] of chunk.listings) {
         this.done.set(dir, listing);
         this.buffered += listing.items.length;
       }
-      for (let i = chunk.unvisited.length - 1; i >= 0; i--) this.pending.push(chunk.unvisited[i]!);
+      for (const dir of chunk.unvisited) this.pending.push(dir);
       this.pump();
     });
     this.inFlight.set(job.dir, promise);
@@ -111,7 +115,7 @@ class Scheduler {
     while (
       this.inFlight.size < this.executor.concurrency * MAX_IN_FLIGHT_PER_THREAD &&
       this.buffered < MAX_BUFFERED_ITEMS &&
-      this.pending.length > 0
+      this.pending.size > 0
     ) {
       void this.start(this.pending.pop()!);
     }
@@ -136,7 +140,7 @@ export async function walkSorted(
     for (const m of rootListing.messages) out.message(m);
     return;
   }
-  if (rootLine !== undefined && rootName !== '/') out.lines([rootLine]);
+  if (rootLine !== undefined && rootName !== '/') await out.lines([rootLine]);
   const rootItems = rootListing.items;
   if (rootLine !== undefined && rootName === '/') {
     rootItems.push({ key: ' ', line: rootLine });
@@ -147,9 +151,12 @@ export async function walkSorted(
 
   const stack: Array<{ items: ListedItem[]; next: number }> = [{ items: rootItems, next: 0 }];
   let batch: string[] = [];
-  const flush = () => {
-    if (batch.length) out.lines(batch);
+  // Lines go out in large batches, and before every wait for a listing still walking.
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const full = batch;
     batch = [];
+    await out.lines(full);
   };
   // Listings already awaited for a directory's own line, kept until its subtree key.
   const early = new Map<string, DirListing>();
@@ -165,9 +172,9 @@ export async function walkSorted(
       continue;
     }
     const job = { dir: item.dir, dev: item.dev! };
-    let listing = early.get(item.dir);
+    let listing = early.get(item.dir) ?? scheduler.peek(item.dir);
     if (!listing) {
-      flush();
+      await flush();
       listing = await scheduler.get(job);
     }
     if (item.needsListing) {
@@ -177,10 +184,10 @@ export async function walkSorted(
       continue;
     }
     early.delete(item.dir);
-    flush();
+    if (batch.length >= 4096) await flush();
     scheduler.consumed(item.dir);
     for (const m of listing.messages) out.message(m);
     if (listing.ok) stack.push({ items: listing.items, next: 0 });
   }
-  flush();
+  await flush();
 }
