@@ -20,6 +20,7 @@ import { nodeWalkFs } from '../walk/walk-fs.js';
 import type { CommandFactory } from './command.js';
 import { openSide, pathOf, walkSide, type DiffSide, type SideSpec } from './diff-sides.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
+import { withCompareOutputOptions } from './compare-options.js';
 import type { CliIo } from './io.js';
 import { compareFlags, readRulesText, rulesOrThrow } from './rules-input.js';
 
@@ -123,17 +124,13 @@ export const diffCommand: CommandFactory = ({ io, exit }) => ({
   command: 'diff <control> <test>',
   describe: 'compare two trees (or a tree and a saved manifest) as manifest compare would, hashing only where needed',
   builder: (y) =>
-    y
+    withCompareOutputOptions(y)
       .positional('control', { type: 'string', describe: 'the tree (or manifest) taken first, e.g. the pristine snapshot' })
       .positional('test', { type: 'string', describe: 'the tree (or manifest) to check against it, e.g. the running root' })
       .option('r', { type: 'string', describe: 'bart_rules file, or - for stdin (default: / with CHECK all, IGNORE dirmtime)' })
-      .option('i', { type: 'string', describe: 'ignore these attributes (comma-separated keywords, repeatable)' })
-      .option('p', { type: 'boolean', describe: "bart's programmatic format: one line per path" })
-      .option('json', { type: 'boolean', describe: 'one JSON object per changed path, every changed attribute' })
       .option('hash', { choices: ['xxh64', 'md5', 'sha256'] as const, default: 'xxh64' as const, describe: 'content hash (a manifest side imposes its own)' })
       .option('paranoid', { type: 'boolean', describe: 'hash every file, even the same file on two snapshots' })
       .option('quick', { type: 'boolean', describe: 'trust size and mtime, as rsync does without -c' })
-      .conflicts('p', 'json')
       .conflicts('paranoid', 'quick')
       .example('$0 diff /.zfs/snapshot/pristine /', 'what the administrator changed since the pristine snapshot')
       .example('$0 diff --json pristine.manifest /', 'changes against a saved manifest, as JSON lines')

@@ -15,6 +15,7 @@ import { openFile, openManifest, type OpenedFile } from './bart-compare.js';
 import { compareFlags, readRulesText, rulesOrThrow } from './rules-input.js';
 import type { CommandFactory } from './command.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
+import { withCompareOutputOptions } from './compare-options.js';
 import type { CliIo } from './io.js';
 
 interface CompareArgs {
@@ -98,14 +99,10 @@ export const manifestCompareCommand: CommandFactory = ({ io, exit }) => ({
   command: 'compare <control> <test>',
   describe: 'compare two manifests as bart compare does (illumos, Solaris 11 or preupd manifests)',
   builder: (y) =>
-    y
+    withCompareOutputOptions(y)
       .positional('control', { type: 'string', describe: 'the manifest taken first (e.g. of the pristine snapshot)' })
       .positional('test', { type: 'string', describe: 'the manifest to check against it' })
       .option('r', { type: 'string', describe: 'bart_rules file, or - for stdin' })
-      .option('i', { type: 'string', describe: 'ignore these attributes (comma-separated keywords, repeatable)' })
-      .option('p', { type: 'boolean', describe: "bart's programmatic format: one line per path" })
-      .option('json', { type: 'boolean', describe: 'one JSON object per changed path, every changed attribute' })
-      .conflicts('p', 'json')
       .example('$0 manifest compare pristine.manifest now.manifest', 'what changed, as bart compare prints it')
       .example('$0 manifest compare -i mtime --json a.manifest b.manifest', 'changes as JSON lines, ignoring mtimes')
       .epilogue(EXIT_CODES_TEXT),
