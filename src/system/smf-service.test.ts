@@ -1,0 +1,102 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readStandInLog, STAND_IN_BIN } from '../../test/fixtures/stand-ins.js';
+import { defaultFirstBootService, firstBootManifest, firstBootMethod, serviceFmri, type FirstBootService } from './smf-service.js';
+
+const DTD = join(import.meta.dirname, '..', '..', 'corpus', 'smf', 'service_bundle.dtd.1');
+const xmllint = spawnSync('xmllint', ['--version']).status === 0;
+const dir = mkdtempSync(join(tmpdir(), 'preupd-smf-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// Maps the DOCTYPE's illumos path to the corpus copy, so xmllint has nothing to warn about
+// (corpus/smf/SOURCES.md).
+const catalog = join(dir, 'catalog.xml');
+writeFileSync(
+  catalog,
+  `<?xml version="1.0"?>\n<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">\n` +
+    `  <system systemId="/usr/share/lib/xml/dtd/service_bundle.dtd.1" uri="file://${DTD}"/>\n</catalog>\n`,
+);
+
+/** xmllint's verdict on `xml` against the real DTD: status and messages. */
+function validate(xml: string, name = 'manifest.xml'): { status: number | null; stderr: string } {
+  const file = join(dir, name);
+  writeFileSync(file, xml);
+  const env = { ...process.env, XML_CATALOG_FILES: catalog };
+  const result = spawnSync('xmllint', ['--noout', '--nonet', '--dtdvalid', DTD, file], { encoding: 'utf8', env });
+  return { status: result.status, stderr: result.stderr };
+}
+
+const service = defaultFirstBootService(['/usr/bin/preupd', 'boot-finish']);
+
+describe.skipIf(!xmllint)(`first-boot manifest against the real DTD${xmllint ? '' : ' (skipped: apt-get install libxml2-utils)'}`, () => {
+  it('is valid, and is what spec §7.3 describes: transient, after manifest-import', () => {
+    const xml = firstBootManifest(service);
+    expect(validate(xml)).toEqual({ status: 0, stderr: '' });
+    expect(xml).toContain('<propval name="duration" type="astring" value="transient"/>');
+    expect(xml).toContain('exec="/lib/svc/method/preupd-finish %m" timeout_seconds="0"');
+    expect(xml).toContain('<service_fmri value="svc:/system/manifest-import:default"/>');
+  });
+
+  it('stays valid with markup characters in names and text', () => {
+    const odd: FirstBootService = { ...service, methodPath: '/opt/a&b/"m"', description: 'finish <update> & "reboot"' };
+    expect(validate(firstBootManifest(odd)).status).toBe(0);
+  });
+
+  it('the check is real: the DTD refuses a manifest with stability before property_group', () => {
+    const xml = firstBootManifest(service);
+    const stability = '    <stability value="Unstable"/>\n';
+    const misordered = xml.replace(stability, '').replace('    <property_group', `${stability}    <property_group`);
+    const verdict = validate(misordered, 'misordered.xml');
+    expect(verdict.status).not.toBe(0);
+    expect(verdict.stderr).toContain('Element service content does not follow the DTD');
+  });
+});
+
+describe('first-boot method script', () => {
+  /** Installs manifest + method under `dir` and runs the method as svc.startd would. */
+  function runMethod(command: string[], fmri?: string) {
+    const root = mkdtempSync(join(dir, 'root-'));
+    const s: FirstBootService = {
+      ...service,
+      manifestPath: join(root, 'preupd-finish.xml'),
+      methodPath: join(root, 'preupd-finish'),
+      command,
+      svcadm: join(STAND_IN_BIN, 'svcadm'),
+    };
+    writeFileSync(s.manifestPath, firstBootManifest(s));
+    writeFileSync(s.methodPath, firstBootMethod(s), { mode: 0o555 });
+    const log = join(root, 'log');
+    const env = { ...process.env, PREUPD_FAKE_LOG: log, ...(fmri ? { SMF_FMRI: fmri } : {}) };
+    const result = spawnSync('sh', [s.methodPath, 'start'], { env, encoding: 'utf8' });
+    return { result, calls: readStandInLog(log), left: [s.manifestPath, s.methodPath].filter((p) => existsSync(p)) };
+  }
+
+  it('after a successful second pass disables its own instance and deletes manifest and method', () => {
+    const { result, calls, left } = runMethod(['true'], 'svc:/site/preupd-finish:default');
+    expect(result.status).toBe(0);
+    expect(calls).toEqual([['svcadm', 'disable', 'svc:/site/preupd-finish:default']]);
+    expect(left).toEqual([]);
+  });
+
+  it('without SMF_FMRI (run by hand) disables the service by its own FMRI', () => {
+    expect(runMethod(['true']).calls).toEqual([['svcadm', 'disable', serviceFmri(service)]]);
+  });
+
+  it('when the second pass fails exits 95 (maintenance) and keeps itself for the admin', () => {
+    const { result, calls, left } = runMethod(['sh', '-c', 'exit 3'], 'svc:/site/preupd-finish:default');
+    expect(result.status).toBe(95);
+    expect(result.stderr).toContain('the second pass failed');
+    expect(calls).toEqual([]);
+    expect(left).toHaveLength(2);
+  });
+
+  it('refuses methods other than start', () => {
+    const root = mkdtempSync(join(dir, 'stop-'));
+    writeFileSync(join(root, 'm'), firstBootMethod(service));
+    expect(spawnSync('sh', [join(root, 'm'), 'refresh']).status).toBe(95);
+    expect(readFileSync(join(root, 'm'), 'utf8').startsWith('#!/sbin/sh\n')).toBe(true);
+  });
+});
