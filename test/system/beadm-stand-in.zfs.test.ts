@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BeadmBootEnvironments } from '../../src/system/beadm.js';
+import { chooseBootEnvironments } from '../../src/system/be-select.js';
+import { createProcessRunner } from '../../src/system/process-runner.js';
+import { Zfs } from '../../src/system/zfs.js';
+import { readStandInLog, standInEnv } from '../fixtures/stand-ins.js';
+import { createTestPool, zfsUnusableReason, type TestPool } from '../fixtures/zfs-pool.js';
+
+const skip = zfsUnusableReason();
+
+describe.skipIf(skip !== undefined)(`beadm adapter against the stand-in beadm on a real pool${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let pool: TestPool;
+  let log: string;
+  let altroot: string;
+  let env: NodeJS.ProcessEnv;
+  let zfs: Zfs;
+  const ds = (rel: string) => `${pool.name}/${rel}`;
+
+  beforeAll(() => {
+    pool = createTestPool('beadm');
+    for (const rel of ['ROOT', 'ROOT/osol', 'ROOT/osol/var']) execFileSync('zfs', ['create', ds(rel)]);
+    writeFileSync(join(pool.mountpoint, 'ROOT/osol/var/marker'), 'osol\n');
+    execFileSync('zfs', ['snapshot', '-r', ds('ROOT/osol@preupd-pristine-0002')]);
+    altroot = mkdtempSync('/var/tmp/preupd-beadm-alt-');
+    log = join(altroot, '..', `${pool.name}.log`);
+    env = standInEnv(log, { PREUPD_FAKE_BE_CONTAINER: ds('ROOT'), PREUPD_FAKE_BE_RUNNING: 'osol' });
+    zfs = new Zfs(createProcessRunner());
+  });
+  afterAll(() => {
+    pool?.destroy();
+    if (altroot) rmSync(altroot, { recursive: true, force: true });
+    if (log) rmSync(log, { force: true });
+  });
+
+  it('is chosen when beadm is executable', async () => {
+    const runner = createProcessRunner({ env });
+    expect((await chooseBootEnvironments(runner, zfs, env, { pool: pool.name, container: ds('ROOT') })).kind).toBe('beadm');
+    const noBeadm = { ...env, PREUPD_BEADM: join(altroot, 'no-beadm') };
+    expect((await chooseBootEnvironments(runner, zfs, noBeadm, { pool: pool.name, container: ds('ROOT') })).kind).toBe('zfs');
+  });
+
+  it('creates, lists, mounts, unmounts, activates and destroys a BE', async () => {
+    const bes = new BeadmBootEnvironments(createProcessRunner({ env }));
+    await bes.create('preupd-0002', { be: 'osol', snapshot: 'preupd-pristine-0002' }, 'preupd 0002');
+    expect(await zfs.getProperty(ds('ROOT/preupd-0002'), 'org.preupd.test:title')).toBe('preupd 0002');
+    expect(await zfs.getProperty(ds('ROOT/preupd-0002/var'), 'canmount')).toBe('noauto');
+
+    const listed = await bes.list();
+    expect(listed.map((be) => [be.name, be.activeNow, be.activeOnReboot])).toEqual([
+      ['osol', true, false],
+      ['preupd-0002', false, false],
+    ]);
+    expect(listed[1]?.uuid).toMatch(/^[0-9a-f-]{36}$/);
+
+    await bes.mount('preupd-0002', altroot);
+    expect(readFileSync(join(altroot, 'var/marker'), 'utf8')).toBe('osol\n');
+    expect((await bes.list()).find((be) => be.name === 'preupd-0002')?.mountpoint).toBe(altroot);
+    await bes.unmount('preupd-0002');
+
+    await bes.activate('preupd-0002');
+    expect((await bes.list()).find((be) => be.activeOnReboot)?.name).toBe('preupd-0002');
+    expect(await zfs.getProperty(ds('ROOT/osol'), 'origin')).toBe(ds('ROOT/preupd-0002@preupd-pristine-0002'));
+
+    await expect(bes.destroy('preupd-0002')).rejects.toThrow(/beadm destroy -F preupd-0002: exit 1: beadm: Unable to destroy/);
+    expect(readStandInLog(log).map((call) => call.slice(0, 2).join(' '))).toEqual([
+      'beadm create',
+      'beadm list',
+      'beadm mount',
+      'beadm list',
+      'beadm unmount',
+      'beadm activate',
+      'beadm list',
+      'beadm destroy',
+    ]);
+  });
+
+  it('lists the same BEs in the Python beadm format', async () => {
+    const c = await new BeadmBootEnvironments(createProcessRunner({ env })).list();
+    const pyEnv = { ...env, PREUPD_FAKE_BEADM_STYLE: 'python' };
+    const raw = execFileSync(env.PREUPD_BEADM!, ['list', '-H'], { env: pyEnv, encoding: 'utf8' });
+    expect(raw).toMatch(/^osol;-;N;\/;/m);
+    expect(await new BeadmBootEnvironments(createProcessRunner({ env: pyEnv })).list()).toEqual(c);
+  });
+});
