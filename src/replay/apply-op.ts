@@ -25,7 +25,7 @@ export function applyOp(op: Op, ctx: OpContext): void {
     case 'meta':
       return setMetadata(ctx.target.check(op.path), op.meta, op.path);
     case 'remove':
-      return remove(ctx.target.check(op.path));
+      return remove(ctx.target.check(op.path), op.path);
     case 'link':
       return link(op.path, op.to, ctx);
   }
@@ -116,11 +116,19 @@ function setMetadata(at: string | Buffer, meta: Metadata, path: string): void {
   if (!st.isSymbolicLink()) fs.chmodSync(at, meta.mode);
 }
 
-function remove(at: string | Buffer): void {
+function remove(at: string | Buffer, path: string): void {
   const st = lstatOrUndefined(at);
   if (!st) return;
-  if (st.isDirectory()) fs.rmdirSync(at);
-  else fs.unlinkSync(at);
+  if (!st.isDirectory()) return fs.unlinkSync(at);
+  try {
+    fs.rmdirSync(at);
+  } catch (err) {
+    // Something no manifest listed is inside: kept, and reported (never a recursive delete).
+    if ((err as NodeJS.ErrnoException).code === 'ENOTEMPTY' || (err as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new RefusedPathError(path, 'directory not empty; kept');
+    }
+    throw err;
+  }
 }
 
 function link(path: string, to: string, ctx: OpContext): void {

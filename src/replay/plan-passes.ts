@@ -17,7 +17,8 @@ export class DirectoryGuard {
   private readonly vanishing = new Map<string, number>();
   private readonly keep = new Set<number>();
 
-  visit(joined: JoinedEntry, decided: PlanStep | undefined, index: number): void {
+  /** `decided` is the path's step at `index` in the plan; none for unchanged and excluded paths. */
+  visit(joined: JoinedEntry, decided?: PlanStep, index = -1): void {
     const staysAt = decided ? presentAfter(decided, joined) : joined.update !== undefined;
     if (joined.update?.type === 'D' && decided && !stillDirectory(decided, joined)) this.vanishing.set(joined.path, index);
     if (!staysAt) return;

@@ -42,7 +42,10 @@ export async function planReintegration(request: PlanRequest): Promise<Plan> {
   for await (const joined of joinEntries({ base: tapped('base'), admin: tapped('admin'), update: tapped('update') })) {
     const { path, base, admin, update } = joined;
     if (path === '/' || isExcluded(path, [base?.type, admin?.type, update?.type])) {
-      if (path !== '/') excluded++;
+      if (path === '/') continue;
+      excluded++;
+      // What update has there stays in the target, and so do its parents (var for var/pkg).
+      guard.visit(joined);
       continue;
     }
     const decided = await decidePath(joined, ctx);

@@ -223,3 +223,18 @@ describe('R9 and names', () => {
     expect(describeTree(run.target)[`/${odd}`]).toContain('odd');
   });
 });
+
+describe('what is never reintegrated', () => {
+  it('leaves volatile paths and var/pkg alone, and keeps var, which the admin lacks, for var/pkg', async () => {
+    const withPkg = { ...base, var: dir(), 'var/pkg': dir(), 'var/pkg/state': file('update db\n') };
+    const run = await runScenario({
+      base: withPkg,
+      admin: { ...base, tmp: dir(), 'tmp/scratch': file('x\n') },
+      update: { ...withPkg, 'var/pkg/state': file('update db 2\n') },
+    });
+    expect(run.plan.steps.map((s) => [s.path, s.action])).toEqual([['/var', 'keep directory']]);
+    expect(run.plan.excluded).toBe(4);
+    const t = describeTree(run.target, []);
+    expect([t['/tmp'], t['/var/pkg/state']]).toEqual([undefined, 'F 644 0:0 @1700000000 update db 2\n']);
+  });
+});
