@@ -34,7 +34,7 @@ export async function resolveContentConflict(
     const merged = b !== undefined && a !== undefined && u !== undefined ? mergeContents(method, b, a, u) : undefined;
     if (merged) {
       const fields = [...merged.conflicts, ...metaConflicts];
-      return step(path, 'R5', fields.length > 0 ? 'conflict' : 'merged', `merge ${method.method === 'keyed' ? 'records' : 'lines'}`,
+      return step(path, 'R5', fields.length > 0 ? 'conflict' : 'merged', `merge ${method.method === 'text' ? 'lines' : 'records'}`,
         'both changed the content; merged', {
           ...(fields.length > 0 ? { fields, resolution: "admin's value for each field both changed" } : {}),
           ops: [{ op: 'merge', path, merge: method, meta, mtime: Math.max(admin.mtime, update.mtime) }],

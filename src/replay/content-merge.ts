@@ -1,17 +1,17 @@
 /**
- * R5.1 and R5.2 (spec/reintegration.md): the merges tried, in this order, when both sides
+ * R5.1 and R5.2 (spec/reintegration.md), and driver majors: the merges tried when both sides
  * changed a file's content differently. Pure: the caller reads the three texts (latin1, one
  * char per byte). The executor calls the same function again to write the result.
  */
 import { ACCOUNT_DBS, ACCOUNT_DB_KINDS, type AccountDbKind, mergeAccountDb } from '../ips/index.js';
+import { mergeNameToMajor, NAME_TO_MAJOR } from './name-to-major.js';
+import type { MergeMethod } from './plan-types.js';
 import { isMergeableText, mergeText } from './text-merge.js';
-
-export type MergeMethod = { readonly method: 'keyed'; readonly kind: AccountDbKind } | { readonly method: 'text' };
 
 export interface ContentMerge {
   readonly method: MergeMethod;
   readonly text: string;
-  /** R5.1 records or fields both sides set differently (`key` or `key:field`): admin's value won. */
+  /** What the merge resolved by policy, by key (`root:password`, `mydrv: major 260 is ...`), never by value. */
   readonly conflicts: readonly string[];
 }
 
@@ -22,7 +22,8 @@ const KEYED_BY_PATH: ReadonlyMap<string, AccountDbKind> = new Map(
 /** The merge method for a path, before looking at contents. */
 export function mergeMethodFor(path: string): MergeMethod {
   const kind = KEYED_BY_PATH.get(path);
-  return kind ? { method: 'keyed', kind } : { method: 'text' };
+  if (kind) return { method: 'keyed', kind };
+  return path === NAME_TO_MAJOR ? { method: 'majors' } : { method: 'text' };
 }
 
 /**
@@ -38,6 +39,7 @@ export function mergeContents(method: MergeMethod, base: string, admin: string, 
     const named = (key: string) => (key.includes(':') ? '(a line that is no record)' : key);
     return { method, text, conflicts: conflicts.map((c) => (c.field ? `${named(c.key)}:${c.field}` : named(c.key))) };
   }
+  if (method.method === 'majors') return { method, ...mergeNameToMajor(base, admin, update) };
   const text = mergeText(base, admin, update);
   return text === undefined ? undefined : { method, text, conflicts: [] };
 }

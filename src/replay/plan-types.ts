@@ -9,6 +9,12 @@ import type { EntryType } from '../manifest/entry.js';
 export type RootName = 'base' | 'admin' | 'update';
 export type RuleId = 'R1' | 'R2' | 'R3' | 'R4' | 'R5' | 'R6' | 'R7' | 'R8' | 'R9' | 'R10';
 
+/** How R5 merges a file: account databases by record (R5.1), driver majors by name, text by line (R5.2). */
+export type MergeMethod =
+  | { readonly method: 'keyed'; readonly kind: AccountDbKind }
+  | { readonly method: 'majors' }
+  | { readonly method: 'text' };
+
 /** The metadata aspect of an entry (spec/reintegration.md "The four roots"). */
 export interface Metadata {
   readonly mode: number;
@@ -41,7 +47,7 @@ export type Op =
   | {
       readonly op: 'merge';
       readonly path: string;
-      readonly merge: { readonly method: 'keyed'; readonly kind: AccountDbKind } | { readonly method: 'text' };
+      readonly merge: MergeMethod;
       readonly meta: Metadata;
       readonly mtime: number;
     }

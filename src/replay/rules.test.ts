@@ -103,6 +103,15 @@ describe('R5: both changed the content', () => {
     expect(describeTree(run.target)['/etc/shadow']).toBe(`F 400 0:0 @1700000000 ${row('$5$adminsecret')}`);
   });
 
+  it('R5.1: merges /etc/name_to_major by driver, leaving out an admin major that update gave to another driver', async () => {
+    const majors = { ...base, 'etc/name_to_major': file('sd 32\n') };
+    const run = await runScenario({
+      base: majors, admin: { ...majors, 'etc/name_to_major': file('sd 32\nmine 260\n') }, update: { ...majors, 'etc/name_to_major': file('sd 32\nnew 260\n') },
+    });
+    expect(run.step('/etc/name_to_major')).toMatchObject({ outcome: 'conflict', fields: ["mine: major 260 is new's in update"] });
+    expect(describeTree(run.target)['/etc/name_to_major']).toMatch(/ sd 32\nnew 260\n$/);
+  });
+
   it('R5.2: merges a text file line by line when the edits do not overlap', async () => {
     const conf = 'a=1\nb=2\nc=3\nd=4\ne=5\n';
     const run = await runScenario({
@@ -205,6 +214,15 @@ describe('R8: both added the same path', () => {
     });
     const t = describeTree(run.target);
     expect([t['/srv'], t['/srv/a'] !== undefined, t['/srv/b'] !== undefined]).toEqual(['D 700 0:0', true, true]);
+  });
+});
+
+describe('boot archive', () => {
+  it('is due when a step touches a path boot/solaris/filelist.ramdisk lists, and only then', async () => {
+    const withList = { ...base, boot: dir(), 'boot/solaris': dir(), 'boot/solaris/filelist.ramdisk': file('etc/hosts\nkernel\n'), kernel: dir(), 'kernel/drv': dir() };
+    const touched = await runScenario({ base: withList, admin: { ...withList, 'kernel/drv/x.conf': file('x\n') }, update: withList });
+    const untouched = await runScenario({ base: withList, admin: { ...withList, 'etc/motd': file('other\n') }, update: withList });
+    expect([touched.plan.bootArchive, untouched.plan.bootArchive]).toEqual([true, false]);
   });
 });
 
