@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adoptRunning, emptyState } from '../../src/pipeline/state.js';
+import { syncSnapshotNames } from '../../src/pipeline/state-snapshots.js';
 import { ZfsBootEnvironments } from '../../src/system/be-zfs.js';
 import { defaultBootfs, menuEntries, parseMenu } from '../../src/system/menu-lst.js';
 import { createProcessRunner } from '../../src/system/process-runner.js';
@@ -65,6 +67,11 @@ describe.skipIf(skip !== undefined)(`boot environments through zfs on a real poo
     expect(await zfs.getProperty(ds('ROOT/preupd-0002@preupd-pristine-0002'), 'guid')).toBe(guid);
     expect(await zfs.getProperty(ds('ROOT/osol'), 'origin')).toBe(ds('ROOT/preupd-0002@preupd-pristine-0002'));
     expect(await zfs.getProperty(ds('ROOT/osol/var'), 'origin')).toBe(ds('ROOT/preupd-0002/var@preupd-pristine-0002'));
+    // The state file follows the pristine snapshot to its new name by guid.
+    const state = adoptRunning(emptyState(), 'osol', { guid: guid!, name: ds('ROOT/osol@preupd-pristine-0002') }, '2026-12-04T00:00:00Z');
+    const synced = await syncSnapshotNames(state, zfs, ds('ROOT'));
+    expect(synced.state.pristine[0]?.name).toBe(ds('ROOT/preupd-0002@preupd-pristine-0002'));
+    expect(synced.missing).toEqual([]);
   });
 
   it('destroys the old BE and keeps the menu default on the active one', async () => {
