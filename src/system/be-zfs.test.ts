@@ -74,9 +74,32 @@ describe('boot environments without beadm', () => {
   it('under --dry-run records the clones and the menu edit without doing either', async () => {
     const runner = new FakeRunner(respond, true);
     await bes(runner).create('new', { be: 'opensolaris', snapshot: 's' }, 't');
-    expect(runner.calls.filter((call) => call.mutates)).toHaveLength(2);
-    expect(runner.effects).toHaveLength(1);
+    expect(runner.calls.filter((call) => call.mutates).map((call) => call.argv.join(' '))).toEqual([
+      'zfs clone -o canmount=noauto -o mountpoint=/ -o org.opensolaris.libbe:uuid=u-1 rpool/ROOT/opensolaris@s rpool/ROOT/new',
+      'zfs clone -o canmount=noauto rpool/ROOT/opensolaris/var@s rpool/ROOT/new/var',
+    ]);
+    expect(runner.effects).toEqual([`${menuPath}: add entry "t" for rpool/ROOT/new`]);
     expect(await readFile(menuPath, 'utf8')).toBe(MENU);
+  });
+
+  it('activates as libbe does: menu default, pool bootfs, then promote of every cloned dataset', async () => {
+    await writeFile(menuPath, `${MENU}title new\nbootfs rpool/ROOT/new\n`);
+    const runner = new FakeRunner((argv) => {
+      const line = argv.join(' ');
+      if (line === 'zfs list -H -p -o name -r -t filesystem rpool/ROOT/new') return { stdout: 'rpool/ROOT/new\nrpool/ROOT/new/var\nrpool/ROOT/new/opt\n' };
+      if (line.startsWith('zfs get -Hp -o name,property,value,source origin ')) {
+        // `opt` was created in the new BE, not cloned: nothing to promote.
+        return { stdout: 'rpool/ROOT/new\torigin\trpool/ROOT/opensolaris@s\t-\nrpool/ROOT/new/var\torigin\trpool/ROOT/opensolaris/var@s\t-\nrpool/ROOT/new/opt\torigin\t-\t-\n' };
+      }
+      return undefined;
+    });
+    await bes(runner).activate('new');
+    expect(runner.calls.filter((call) => call.mutates).map((call) => call.argv.join(' '))).toEqual([
+      'zpool set bootfs=rpool/ROOT/new rpool',
+      'zfs promote rpool/ROOT/new',
+      'zfs promote rpool/ROOT/new/var',
+    ]);
+    expect(await readFile(menuPath, 'utf8')).toBe(`${MENU.replace('default 0', 'default 1')}title new\nbootfs rpool/ROOT/new\n`);
   });
 
   it('refuses to destroy the BE the menu boots by default', async () => {
