@@ -13,7 +13,7 @@ export interface PropertyValue {
 /** `zfs get -Hp -o name,property,value,source`: dataset name -> property -> value. */
 export type PropertyTable = Map<string, Map<string, PropertyValue>>;
 
-/** Rows of `zfs list -H -o <columns>`, keyed by column name; `valueColumn` absorbs stray TABs. */
+/** Rows of `zfs list -H -o <columns>`, keyed by column name; the last column absorbs stray TABs. */
 export function parseListOutput(stdout: string, columns: readonly string[]): Record<string, string>[] {
   return splitLines(stdout).map((line) => {
     const fields = line.split('\t');

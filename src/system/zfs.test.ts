@@ -89,6 +89,12 @@ describe('zfs commands', () => {
     expect(await zfs.getProperty('tank/a', 'com.x:unset')).toBeUndefined();
   });
 
+  it('never asks zfs get about every dataset when given no names', async () => {
+    const runner = new FakeRunner();
+    expect((await new Zfs(runner).get([], ['guid'])).size).toBe(0);
+    expect(runner.calls).toEqual([]);
+  });
+
   it('names the command when its output cannot be read', async () => {
     const runner = new FakeRunner(() => ({ stdout: 'garbage without tabs\n' }));
     await expect(new Zfs(runner).get(['tank'], ['guid'])).rejects.toThrow(/^zfs get -Hp .*unexpected output/);

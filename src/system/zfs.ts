@@ -94,6 +94,8 @@ export class Zfs {
 
   /** `zfs get -Hp` of several properties of several datasets. */
   async get(names: readonly string[], properties: readonly string[]): Promise<PropertyTable> {
+    // Without names, zfs get would report every dataset on the system.
+    if (names.length === 0) return new Map();
     const result = await this.runner.run('zfs', ['get', '-Hp', '-o', 'name,property,value,source', properties.join(','), ...names]);
     return parsed(result, () => parseGetOutput(result.stdout));
   }
