@@ -77,21 +77,23 @@ describe('reintegration properties', () => {
     }), { numRuns: RUNS });
   });
 
-  it('killing the executor at a random point and resuming gives the target of an uninterrupted run', async () => {
+  it('killing the executor at random points, again during resumes, then resuming gives the target of an uninterrupted run', async () => {
     class Killed extends Error {}
-    await fc.assert(fc.asyncProperty(overlappingScenarioArb, fc.nat(40), async (s, killAt) => {
+    await fc.assert(fc.asyncProperty(overlappingScenarioArb, fc.array(fc.nat(40), { minLength: 1, maxLength: 3 }), async (s, kills) => {
       const run = await planScenario(s);
       const uninterrupted = `${run.target}-whole`;
       cloneTree(run.roots.update, uninterrupted);
       applyPlan(run.plan, { target: uninterrupted, roots: run.roots });
-      let calls = 0;
-      const crashPoint = () => {
-        if (calls++ === killAt) throw new Killed();
-      };
-      try {
-        applyPlan(run.plan, { target: run.target, roots: run.roots, crashPoint });
-      } catch (err) {
-        if (!(err instanceof Killed) && !((err as Error).cause instanceof Killed)) throw err;
+      for (const killAt of kills) {
+        let calls = 0;
+        const crashPoint = () => {
+          if (calls++ === killAt) throw new Killed();
+        };
+        try {
+          applyPlan(run.plan, { target: run.target, roots: run.roots, crashPoint });
+        } catch (err) {
+          if (!(err instanceof Killed) && !((err as Error).cause instanceof Killed)) throw err;
+        }
       }
       applyPlan(run.plan, { target: run.target, roots: run.roots });
       expect(describeTree(run.target, ['var/preupd/journal'])).toEqual(describeTree(uninterrupted, ['var/preupd/journal']));
