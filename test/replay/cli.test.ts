@@ -36,6 +36,14 @@ function roots(conflict: boolean) {
 }
 
 describe('preupd plan', () => {
+  it.each([['plan', ['--base', '--admin', '--update', '-r', '--json', '-o']], ['reintegrate', ['--target', '--plan', '--dry-run', '--json']]])(
+    '%s --help names every option and the exit codes', async (command, options) => {
+      const run = await preupd([command, '--help']);
+      expect(run.status).toBe(0);
+      for (const option of options) expect(run.stdout).toContain(option);
+      expect(run.stdout).toContain('Exit status');
+    });
+
   it('prints one line per step after a summary, exit 0 without conflicts', async () => {
     const { args } = roots(false);
     const run = await preupd(['plan', ...args]);
@@ -80,6 +88,14 @@ describe('preupd reintegrate', () => {
     expect(describeTree(target)['/etc/motd']).toContain('admin motd');
     const second = await preupd(['reintegrate', ...args, '--target', target]);
     expect(second.stdout).toContain('already applied');
+  });
+
+  it('--json prints the plan and the apply report as data, without shadow hashes', async () => {
+    const { args, target } = roots(true);
+    const run = await preupd(['reintegrate', ...args, '--target', target, '--json']);
+    const printed = JSON.parse(run.stdout) as { plan: { steps: unknown[] }; apply: { ran: number; refused: unknown[] } };
+    expect([printed.plan.steps.length, printed.apply.ran, printed.apply.refused]).toEqual([3, 3, []]);
+    expect(run.stdout).not.toMatch(/adminhash|updatehash|\$5\$/);
   });
 
   it('--dry-run writes nothing', async () => {
