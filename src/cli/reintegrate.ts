@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { applyPlan } from '../replay/apply-plan.js';
 import { parsePlanJson, toAsciiJson } from '../replay/plan-json.js';
 import { readImageIfAny } from '../replay/plan-trees.js';
@@ -50,6 +50,8 @@ export const reintegrateCommand: CommandFactory = ({ io, exit }) => ({
     const args = parsed as unknown as ReintegrateArgs;
     const target = directoryArg(args.target, io.cwd);
     const { plan: fresh, roots } = await planFromArgs(args, io);
+    // The roots are read-only inputs; writing into one would change what the plan was made from.
+    if (Object.values(roots).includes(target)) throw new UsageError('--target must be a copy of update, not base, admin or update itself');
     const plan = args.plan === undefined ? fresh : reviewedPlan(args.plan, fresh, io.cwd);
     checkTargetIsCopyOfUpdate(target, roots.update, plan);
     const image = await readImageIfAny(roots.update);

@@ -124,6 +124,12 @@ describe('preupd reintegrate', () => {
     expect(describeTree(target)['/etc/motd']).toContain('admin motd');
   });
 
+  it('refuses update itself as the target', async () => {
+    const { args, top } = roots(false);
+    const run = await preupd(['reintegrate', ...args, '--target', `${top}/update`]);
+    expect([run.status, run.stderr]).toEqual([2, 'preupd: --target must be a copy of update, not base, admin or update itself\n']);
+  });
+
   it('refuses a target that is not a copy of update', async () => {
     const { args, target } = roots(false);
     rmSync(`${target}/etc`, { recursive: true });
