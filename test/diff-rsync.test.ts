@@ -46,6 +46,8 @@ import { mutatedForestArb, type TreeModel } from './arbitraries/tree-mutations.j
 import { isRootOnLinux, parseJsonLines, preupd, runCommand, scratchDir, writeTree } from './real-tree.js';
 
 const hasRsync = spawnSync('rsync', ['--version']).status === 0;
+// Each run starts the CLI (~1 s on a loaded 2-core machine); shrinking a failure takes longer.
+const SLOW = 180_000;
 const scratch = scratchDir('preupd-diff-rsync-');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -105,9 +107,9 @@ describe.runIf(isRootOnLinux && hasRsync)('preupd diff against rsync -n', () => 
         const { ours, theirs } = await bothTools(control, model, false);
         expect(ours).toEqual(theirs);
       }),
-      { numRuns: 14 },
+      { numRuns: 10 },
     );
-  });
+  }, SLOW);
 
   it('reports with --quick the same set of paths as rsync without -c (both trust size and mtime)', async () => {
     await fc.assert(
@@ -115,7 +117,7 @@ describe.runIf(isRootOnLinux && hasRsync)('preupd diff against rsync -n', () => 
         const { ours, theirs } = await bothTools(control, model, true);
         expect(ours).toEqual(theirs);
       }),
-      { numRuns: 8 },
+      { numRuns: 6 },
     );
-  });
+  }, SLOW);
 });

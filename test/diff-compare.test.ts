@@ -1,0 +1,59 @@
+/**
+ * `preupd diff` prints what `preupd manifest compare` prints for two manifests made with
+ * `preupd manifest create -r <same rules> --hash <same>` (issue 3, item 3), in bart's verbose
+ * and -p formats; a saved manifest may stand for the control tree. Real trees, built CLI, as
+ * root on Linux.
+ */
+import fc from 'fast-check';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mutatedForestArb } from './arbitraries/tree-mutations.js';
+import { isRootOnLinux, preupd, scratchDir, writeTree } from './real-tree.js';
+
+// Each run starts the CLI (~1 s on a loaded 2-core machine); shrinking a failure takes longer.
+const SLOW = 180_000;
+const scratch = scratchDir('preupd-diff-compare-');
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+// A rules file whose second block has a file-pattern modifier: files named a* (except a.b)
+// are compared without contents and mtime; everything else as by default.
+const MODIFIER_RULES = '/\nCHECK all\nIGNORE dirmtime\n/ a* !a.b\nIGNORE contents mtime\n';
+const DEFAULT_RULES = '/\nCHECK all\nIGNORE dirmtime\n';
+
+describe.runIf(isRootOnLinux)('preupd diff against manifest compare', () => {
+  it.each([
+    ['the default rules', DEFAULT_RULES, undefined, 'md5', []],
+    ['a rules file with a modifier', MODIFIER_RULES, MODIFIER_RULES, 'sha256', ['-p']],
+  ] as const)('prints what compare of two saved manifests prints, with %s', async (_what, rules, diffRules, hash, format) => {
+    const rulesFile = join(scratch, `rules-${hash}`);
+    writeFileSync(rulesFile, rules);
+    await fc.assert(
+      fc.asyncProperty(mutatedForestArb, async ({ control, model: test }) => {
+        const c = writeTree(control, scratch);
+        const t = writeTree(test, scratch);
+        const [cm, tm] = [join(c + '.manifest'), join(t + '.manifest')];
+        try {
+          const made = await Promise.all([
+            preupd(['manifest', 'create', '-r', rulesFile, '--hash', hash, '-R', c, '-o', cm]),
+            preupd(['manifest', 'create', '-r', rulesFile, '--hash', hash, '-R', t, '-o', tm]),
+          ]);
+          expect(made.map((m) => [m.status, m.stderr])).toEqual([[0, ''], [0, '']]);
+          const rulesArgs = diffRules === undefined ? [] : ['-r', rulesFile];
+          const [compared, diffed, againstSaved] = await Promise.all([
+            preupd(['manifest', 'compare', '-r', rulesFile, ...format, cm, tm]),
+            preupd(['diff', ...rulesArgs, '--hash', hash, ...format, c, t]),
+            // A saved manifest may stand for the control tree: its hashes are reused.
+            preupd(['diff', ...rulesArgs, ...format, cm, t]),
+          ]);
+          expect(compared.stderr).toBe('');
+          expect(diffed).toEqual(compared);
+          expect(againstSaved).toEqual(compared);
+        } finally {
+          for (const p of [c, t, cm, tm]) rmSync(p, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: 4 },
+    );
+  }, SLOW);
+});
