@@ -27,7 +27,8 @@ export const journalPath = (plan: Plan): string => `${STATE_DIR}/journal/${plan.
 /** Reads what an earlier, interrupted apply of this plan recorded, then appends to it. */
 export function openJournal(target: SafeTarget, plan: Plan): Journal {
   const path = journalPath(plan);
-  target.makeParents(path, () => ({ mode: 0o700 }));
+  // preupd's own directories are private: saved copies may hold the admin's secrets (shadow).
+  target.makeParents(path, (dir) => ({ mode: dir === STATE_DIR || dir.startsWith(`${STATE_DIR}/`) ? 0o700 : 0o755 }));
   const at = target.check(path);
   const existing = lstatOrUndefined(at);
   if (existing && !existing.isFile()) throw new RefusedPathError(path, 'the journal is not a regular file');

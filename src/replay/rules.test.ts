@@ -100,6 +100,7 @@ describe('R5: both changed the content', () => {
     });
     expect(run.step('/etc/shadow')).toMatchObject({ outcome: 'conflict', fields: ['root:password'] });
     expect(JSON.stringify(run.plan)).not.toMatch(/secret|\$5\$/);
+    expect(describeTree(run.target, [])['/var/preupd']).toBe('D 700 0:0');
     expect(describeTree(run.target)['/etc/shadow']).toBe(`F 400 0:0 @1700000000 ${row('$5$adminsecret')}`);
   });
 
