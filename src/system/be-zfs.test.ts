@@ -14,13 +14,16 @@ kernel$ /platform/i86pc/kernel/$ISADIR/unix -B $ZFS-BOOTFS
 module$ /platform/i86pc/$ISADIR/boot_archive
 `;
 
+/** What ZfsBootEnvironments reads about a BE's datasets. */
+const GET = 'zfs get -Hp -o name,property,value,source mountpoint,mounted,origin,org.preupd:saved-mountpoint';
+
 /** zfs answering for rpool/ROOT/opensolaris with a child `var`, mountpoint / set locally. */
 function respond(argv: readonly string[]): FakeResponse | undefined {
   const line = argv.join(' ');
   if (line === 'zfs list -H -p -o name -r -t filesystem rpool/ROOT/opensolaris') {
     return { stdout: 'rpool/ROOT/opensolaris\nrpool/ROOT/opensolaris/var\n' };
   }
-  if (line.startsWith('zfs get -Hp -o name,property,value,source mountpoint rpool/ROOT/opensolaris ')) {
+  if (line.startsWith(`${GET} rpool/ROOT/opensolaris `)) {
     return { stdout: 'rpool/ROOT/opensolaris\tmountpoint\t/\tlocal\nrpool/ROOT/opensolaris/var\tmountpoint\t/var\tinherited from rpool/ROOT/opensolaris\n' };
   }
   if (line === 'zfs list -H -o name rpool/ROOT/new') return { status: 1, stderr: "cannot open 'rpool/ROOT/new': dataset does not exist" };
@@ -82,12 +85,40 @@ describe('boot environments without beadm', () => {
     expect(await readFile(menuPath, 'utf8')).toBe(MENU);
   });
 
+  it('under --dry-run prints a whole cycle for a BE that only the dry run created', async () => {
+    const runner = new FakeRunner(respond, true);
+    const zfsBes = bes(runner);
+    await zfsBes.create('new', { be: 'opensolaris', snapshot: 's' }, 't');
+    await zfsBes.mount('new', '/a');
+    await zfsBes.unmount('new');
+    await zfsBes.activate('new');
+    expect(runner.calls.filter((call) => call.mutates).map((call) => call.argv.join(' '))).toEqual([
+      'zfs clone -o canmount=noauto -o mountpoint=/ -o org.opensolaris.libbe:uuid=u-1 rpool/ROOT/opensolaris@s rpool/ROOT/new',
+      'zfs clone -o canmount=noauto rpool/ROOT/opensolaris/var@s rpool/ROOT/new/var',
+      'zfs set org.preupd:saved-mountpoint=inherited rpool/ROOT/new',
+      'zfs set mountpoint=/a rpool/ROOT/new',
+      'zfs mount rpool/ROOT/new',
+      'zfs mount rpool/ROOT/new/var',
+      'zfs unmount rpool/ROOT/new/var',
+      'zfs unmount rpool/ROOT/new',
+      'zfs inherit mountpoint rpool/ROOT/new',
+      'zfs inherit org.preupd:saved-mountpoint rpool/ROOT/new',
+      'zpool set bootfs=rpool/ROOT/new rpool',
+      'zfs promote rpool/ROOT/new',
+      'zfs promote rpool/ROOT/new/var',
+    ]);
+    // Nothing was asked about the datasets that do not exist.
+    expect(runner.calls.filter((call) => !call.mutates && call.argv.some((arg) => arg.startsWith('rpool/ROOT/new')))).toEqual([]);
+    expect(runner.effects).toEqual([`${menuPath}: add entry "t" for rpool/ROOT/new`, `${menuPath}: boot rpool/ROOT/new by default`]);
+    expect(await readFile(menuPath, 'utf8')).toBe(MENU);
+  });
+
   it('activates as libbe does: menu default, pool bootfs, then promote of every cloned dataset', async () => {
     await writeFile(menuPath, `${MENU}title new\nbootfs rpool/ROOT/new\n`);
     const runner = new FakeRunner((argv) => {
       const line = argv.join(' ');
       if (line === 'zfs list -H -p -o name -r -t filesystem rpool/ROOT/new') return { stdout: 'rpool/ROOT/new\nrpool/ROOT/new/var\nrpool/ROOT/new/opt\n' };
-      if (line.startsWith('zfs get -Hp -o name,property,value,source origin ')) {
+      if (line.startsWith(`${GET} rpool/ROOT/new `)) {
         // `opt` was created in the new BE, not cloned: nothing to promote.
         return { stdout: 'rpool/ROOT/new\torigin\trpool/ROOT/opensolaris@s\t-\nrpool/ROOT/new/var\torigin\trpool/ROOT/opensolaris/var@s\t-\nrpool/ROOT/new/opt\torigin\t-\t-\n' };
       }

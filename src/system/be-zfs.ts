@@ -5,10 +5,33 @@ import { appendEntry, removeEntry } from './menu-lst-edit.js';
 import { readMenuFile, writeMenuFile } from './menu-lst-file.js';
 import type { Runner } from './runner.js';
 import type { Zfs } from './zfs.js';
+import { userPropertyValue, type PropertyTable } from './zfs-parse.js';
 
 export const LIBBE_UUID = 'org.opensolaris.libbe:uuid';
 /** Where mount() keeps the mountpoint it replaced: `local:<path>` or `inherited`. */
 export const SAVED_MOUNTPOINT = 'org.preupd:saved-mountpoint';
+
+/** What a dry-run create would have made: fresh clones, whose state later dry calls track. */
+interface PlannedBe {
+  readonly datasets: readonly string[];
+  readonly mounted: boolean;
+  readonly saved: string | undefined;
+}
+
+function plannedProperties(plan: PlannedBe): PropertyTable {
+  const property = (value: string, source = '-') => ({ value, source });
+  return new Map(
+    plan.datasets.map((dataset, i) => [
+      dataset,
+      new Map([
+        ['mountpoint', property('-', i === 0 ? 'inherited' : `inherited from ${plan.datasets[0]}`)],
+        ['mounted', property(plan.mounted ? 'yes' : 'no')],
+        ['origin', property('(dry run)')],
+        [SAVED_MOUNTPOINT, plan.saved === undefined ? property('-') : property(plan.saved, 'local')],
+      ]),
+    ]),
+  );
+}
 
 export interface ZfsBeOptions {
   readonly pool: string;
@@ -27,6 +50,8 @@ export interface ZfsBeOptions {
  */
 export class ZfsBootEnvironments implements BootEnvironments {
   readonly kind = 'zfs';
+  /** BEs created under --dry-run, by root dataset. */
+  private readonly planned = new Map<string, PlannedBe>();
 
   constructor(
     private readonly zfs: Zfs,
@@ -60,11 +85,10 @@ export class ZfsBootEnvironments implements BootEnvironments {
   async create(name: string, source: { be: string; snapshot: string }, title: string): Promise<void> {
     const from = this.dataset(source.be);
     const to = this.dataset(name);
-    const datasets = await this.datasetsOf(from);
-    const mountpoints = await this.zfs.get(datasets, ['mountpoint']);
+    const { datasets, properties } = await this.describe(from);
     try {
       for (const dataset of datasets) {
-        const mountpoint = mountpoints.get(dataset)?.get('mountpoint');
+        const mountpoint = properties.get(dataset)?.get('mountpoint');
         await this.zfs.clone(`${dataset}@${source.snapshot}`, to + dataset.slice(from.length), {
           canmount: 'noauto',
           ...(mountpoint?.source === 'local' ? { mountpoint: mountpoint.value } : {}),
@@ -75,29 +99,39 @@ export class ZfsBootEnvironments implements BootEnvironments {
       if (await this.zfs.exists(to).catch(() => false)) await this.zfs.destroy(to, { recursive: true }).catch(() => {});
       throw err;
     }
+    if (this.runner.dryRun) {
+      const clones = datasets.map((dataset) => to + dataset.slice(from.length));
+      this.planned.set(to, { datasets: clones, mounted: false, saved: undefined });
+    }
     await this.editMenu(`add entry "${title}" for ${to}`, (menu) => appendEntry(menu, { title, bootfs: to, sourceBootfs: from }));
   }
 
   /** As beadm mount: the BE root's mountpoint becomes `mountpoint` until unmount restores it. */
   async mount(name: string, mountpoint: string): Promise<void> {
     const root = this.dataset(name);
-    const current = (await this.zfs.get([root], ['mountpoint', SAVED_MOUNTPOINT])).get(root);
-    if (current?.get(SAVED_MOUNTPOINT)?.source !== 'local') {
-      const saved = current?.get('mountpoint')?.source === 'local' ? `local:${current.get('mountpoint')!.value}` : 'inherited';
+    const { datasets, properties } = await this.describe(root);
+    const current = properties.get(root);
+    // Mounted twice without unmount: keep the first saved value, the original one.
+    let saved = userPropertyValue(current?.get(SAVED_MOUNTPOINT));
+    if (saved === undefined) {
+      saved = current?.get('mountpoint')?.source === 'local' ? `local:${current.get('mountpoint')!.value}` : 'inherited';
       await this.zfs.set(root, { [SAVED_MOUNTPOINT]: saved });
     }
     await this.zfs.set(root, { mountpoint });
-    for (const dataset of await this.datasetsOf(root)) {
-      if ((await this.zfs.getProperty(dataset, 'mounted')) !== 'yes') await this.zfs.mount(dataset);
+    for (const dataset of datasets) {
+      if (properties.get(dataset)?.get('mounted')?.value !== 'yes') await this.zfs.mount(dataset);
     }
+    this.updatePlan(root, { mounted: true, saved });
   }
 
   async unmount(name: string): Promise<void> {
     const root = this.dataset(name);
-    for (const dataset of (await this.datasetsOf(root)).reverse()) {
-      if ((await this.zfs.getProperty(dataset, 'mounted')) === 'yes') await this.zfs.unmount(dataset);
+    const { datasets, properties } = await this.describe(root);
+    for (const dataset of [...datasets].reverse()) {
+      if (properties.get(dataset)?.get('mounted')?.value === 'yes') await this.zfs.unmount(dataset);
     }
-    const saved = await this.zfs.getProperty(root, SAVED_MOUNTPOINT);
+    const saved = userPropertyValue(properties.get(root)?.get(SAVED_MOUNTPOINT));
+    this.updatePlan(root, { mounted: false, saved: undefined });
     if (saved === undefined) return;
     if (saved.startsWith('local:')) await this.zfs.set(root, { mountpoint: saved.slice('local:'.length) });
     else await this.zfs.inherit(root, 'mountpoint');
@@ -110,10 +144,9 @@ export class ZfsBootEnvironments implements BootEnvironments {
       setDefaultBootfs(findEntry(menu, root) ? menu : appendEntry(menu, { title: name, bootfs: root }), root),
     );
     await this.zfs.setPoolProperty(this.options.pool, 'bootfs', root);
-    const datasets = await this.datasetsOf(root);
-    const origins = await this.zfs.get(datasets, ['origin']);
+    const { datasets, properties } = await this.describe(root);
     for (const dataset of datasets) {
-      if (origins.get(dataset)?.get('origin')?.value !== '-') await this.zfs.promote(dataset);
+      if (properties.get(dataset)?.get('origin')?.value !== '-') await this.zfs.promote(dataset);
     }
   }
 
@@ -130,10 +163,23 @@ export class ZfsBootEnvironments implements BootEnvironments {
     return `${this.options.container}/${name}`;
   }
 
-  /** The BE root and its child file systems, parents first. */
-  private async datasetsOf(root: string): Promise<string[]> {
+  /**
+   * The BE root and its child file systems (parents first) with the properties the
+   * operations read. A BE created by this instance under --dry-run does not exist: it is
+   * described as it would be (fresh clones, inherited mountpoints), so a dry run prints the
+   * same commands as the real one.
+   */
+  private async describe(root: string): Promise<{ datasets: readonly string[]; properties: PropertyTable }> {
+    const plan = this.planned.get(root);
+    if (plan) return { datasets: plan.datasets, properties: plannedProperties(plan) };
     const rows = await this.zfs.list({ roots: [root], type: 'filesystem', depth: 'all', properties: [] });
-    return rows.map((row) => row.name);
+    const datasets = rows.map((row) => row.name);
+    return { datasets, properties: await this.zfs.get(datasets, ['mountpoint', 'mounted', 'origin', SAVED_MOUNTPOINT]) };
+  }
+
+  private updatePlan(root: string, change: Pick<PlannedBe, 'mounted' | 'saved'>): void {
+    const plan = this.planned.get(root);
+    if (plan) this.planned.set(root, { ...plan, ...change });
   }
 
   private async editMenu(what: string, edit: (menu: Menu) => Menu): Promise<void> {
