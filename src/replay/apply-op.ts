@@ -58,7 +58,7 @@ function replaceWith(path: string, ctx: OpContext, create: (tmp: string | Buffer
   if (lstatOrUndefined(tmp)) fs.rmSync(tmp, { recursive: true });
   create(tmp);
   ctx.crashPoint('temporary written');
-  if (lstatOrUndefined(at)?.isDirectory()) fs.rmdirSync(at);
+  if (lstatOrUndefined(at)?.isDirectory()) removeEmptyDirectory(at, path);
   fs.renameSync(tmp, at);
   ctx.crashPoint('renamed');
 }
@@ -119,14 +119,17 @@ function setMetadata(at: string | Buffer, meta: Metadata, path: string): void {
 function remove(at: string | Buffer, path: string): void {
   const st = lstatOrUndefined(at);
   if (!st) return;
-  if (!st.isDirectory()) return fs.unlinkSync(at);
+  if (st.isDirectory()) removeEmptyDirectory(at, path);
+  else fs.unlinkSync(at);
+}
+
+/** Something no manifest listed may be inside: then it is kept and reported, never deleted recursively. */
+function removeEmptyDirectory(at: string | Buffer, path: string): void {
   try {
     fs.rmdirSync(at);
   } catch (err) {
-    // Something no manifest listed is inside: kept, and reported (never a recursive delete).
-    if ((err as NodeJS.ErrnoException).code === 'ENOTEMPTY' || (err as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new RefusedPathError(path, 'directory not empty; kept');
-    }
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST') throw new RefusedPathError(path, 'directory not empty; kept');
     throw err;
   }
 }

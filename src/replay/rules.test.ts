@@ -1,7 +1,8 @@
 /** One scenario per rule of spec/reintegration.md, on real directories: plan, apply, look at the target. */
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { STAMP, runScenario } from '../../test/replay/scenario.js';
+import { planScenario, STAMP, runScenario } from '../../test/replay/scenario.js';
+import { applyPlan } from './apply-plan.js';
 import { describeTree, dir, file, hardlink, symlink } from '../../test/replay/trees.js';
 
 const base = { etc: dir(), 'etc/hosts': file('127.0.0.1 localhost\n'), 'etc/motd': file('hello\n'), bin: dir(), 'bin/sh': file('ELF sh\0', { mode: 0o755 }) };
@@ -51,6 +52,17 @@ describe('R2: admin changed, update unchanged', () => {
     expect(t['/opt/app/a']).toBeUndefined();
     expect(t['/opt/app/new']).toBe('F 644 0:0 @1700000000 new\n');
     expect(run.step('/opt/app')).toMatchObject({ outcome: 'conflict', action: 'keep directory' });
+  });
+});
+
+describe('R2 deletions in a target that differs from update', () => {
+  it('keeps, and reports, a directory holding something no manifest listed', async () => {
+    const withDir = { ...base, opt: dir(), 'opt/app': dir(), 'opt/app/a': file('a\n') };
+    const run = await planScenario({ base: withDir, admin: { ...base, opt: dir() }, update: withDir });
+    writeFileSync(`${run.target}/opt/app/stray`, 'not in any manifest\n');
+    const report = applyPlan(run.plan, { target: run.target, roots: run.roots });
+    expect(report.refused).toEqual([{ path: '/opt/app', why: 'directory not empty; kept' }]);
+    expect(Object.keys(describeTree(run.target)).filter((p) => p.startsWith('/opt/'))).toEqual(['/opt/app', '/opt/app/stray']);
   });
 });
 
