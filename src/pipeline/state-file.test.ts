@@ -76,6 +76,14 @@ describe('state lock', () => {
     );
   });
 
+  it('does not remove a lock that another run took after ours was removed by hand', async () => {
+    const ours = await acquireLock(dir, 'stage');
+    const theirs = { pid: 1, host: hostname(), command: 'prune', since: '2026-12-04T02:00:00.000Z' };
+    await writeFile(join(dir, LOCK_FILE), JSON.stringify(theirs));
+    await ours.release();
+    expect(JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'))).toEqual(theirs);
+  });
+
   it('releases the lock when the locked work throws', async () => {
     await expect(withStateLock(dir, 'stage', async () => Promise.reject(new Error('pkg failed')))).rejects.toThrow('pkg failed');
     expect(await readdir(dir)).toEqual([]);

@@ -41,7 +41,7 @@ export async function acquireLock(dir: string, command: string, options: LockOpt
   const isAlive = options.isAlive ?? processIsAlive;
   for (let attempt = 0; attempt < 3; attempt++) {
     if (await createExclusive(file, `${JSON.stringify(owner)}\n`)) {
-      return { release: () => unlink(file).catch(() => {}) };
+      return { release: () => releaseIfOurs(file, owner) };
     }
     const holder = await readOwner(file);
     if (holder === undefined) {
@@ -79,10 +79,20 @@ async function removeStale(file: string, stale: LockOwner, aside: string): Promi
     return; // someone else moved it first
   }
   const moved = await readOwner(aside);
-  if (moved && (moved.pid !== stale.pid || moved.host !== stale.host || moved.since !== stale.since)) {
+  if (moved && !sameOwner(moved, stale)) {
     await link(aside, file).catch(() => {});
   }
   await unlink(aside).catch(() => {});
+}
+
+/** Removes the lock only while it is still ours (it may have been removed and retaken by hand). */
+async function releaseIfOurs(file: string, owner: LockOwner): Promise<void> {
+  const holder = await readOwner(file);
+  if (holder && sameOwner(holder, owner)) await unlink(file).catch(() => {});
+}
+
+function sameOwner(a: LockOwner, b: LockOwner): boolean {
+  return a.pid === b.pid && a.host === b.host && a.since === b.since;
 }
 
 async function createExclusive(file: string, content: string): Promise<boolean> {

@@ -24,6 +24,12 @@ describe.skipIf(skip !== undefined)(`zfs adapter on a real pool${skip ? ` (skipp
   });
   afterAll(() => pool?.destroy());
 
+  it('start-zfs.sh is idempotent: a second run keeps the running daemon', () => {
+    const pid = readFileSync('/var/run/zfs-fuse.pid', 'utf8');
+    execFileSync(join(import.meta.dirname, '..', 'fixtures', 'start-zfs.sh'));
+    expect(readFileSync('/var/run/zfs-fuse.pid', 'utf8')).toBe(pid);
+  });
+
   it('snapshots recursively, lists snapshots with exact guids and createtxg', async () => {
     await zfs.snapshot(ds('ROOT/be1@pristine-0001'), { recursive: true });
     const rows = await zfs.list({ roots: [ds('ROOT/be1')], type: 'snapshot', depth: 'all', properties: ['guid', 'createtxg'] });
