@@ -42,7 +42,7 @@ import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
 import { lstatSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mutatedForestArb, type TreeModel } from './arbitraries/tree-mutations.js';
+import { mutatedForestArb, type TreeModel, type TreeNode } from './arbitraries/tree-mutations.js';
 import { isRootOnLinux, parseJsonLines, preupd, runCommand, scratchDir, writeTree } from './real-tree.js';
 
 const hasRsync = spawnSync('rsync', ['--version']).status === 0;
@@ -54,22 +54,17 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 /** A preupd name (`/a/x\040y`) as the relative path rsync prints (`a/x y`). */
 const relativeOf = (name: string) => (name === '/' ? '.' : name.slice(1).replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))));
 
-/** Paths rsync itemizes, dropping directories whose only change is their mtime (exclusion 1). */
-function rsyncPaths(stdout: string): string[] {
-  const paths = new Set<string>();
+/** rsync's items by path (`./` -> `.`, no trailing slash), dropping directories whose only change is their mtime (exclusion 1). */
+function rsyncItems(stdout: string): Map<string, string> {
+  const items = new Map<string, string>();
   for (const line of stdout.split('\n')) {
     if (line === '') continue;
-    const item = line.slice(0, 11);
-    let path = line.slice(12);
-    if (item.startsWith('*deleting')) {
-      paths.add(path.replace(/\/$/, ''));
-      continue;
-    }
+    const item = line.slice(0, 11).trim();
+    const path = line.slice(12);
     if (item[1] === 'd' && item.slice(2) === '..t......') continue;
-    if (path === './') path = '.';
-    paths.add(path.replace(/\/$/, ''));
+    items.set(path === './' ? '.' : path.replace(/\/$/, ''), item);
   }
-  return [...paths].sort();
+  return items;
 }
 
 async function bothTools(control: TreeModel, test: TreeModel, quick: boolean) {
@@ -87,7 +82,8 @@ async function bothTools(control: TreeModel, test: TreeModel, quick: boolean) {
       const keys = Object.keys(r.attributes ?? {});
       return !(keys.length === 1 && keys[0] === 'size' && isDirOnBothSides(c, t, r.name));
     });
-    return { ours: records.map((r) => relativeOf(r.name)).sort(), theirs: rsyncPaths(theirs.stdout) };
+    const items = rsyncItems(theirs.stdout);
+    return { records, items, ours: records.map((r) => relativeOf(r.name)).sort(), theirs: [...items.keys()].sort() };
   } finally {
     rmSync(c, { recursive: true, force: true });
     rmSync(t, { recursive: true, force: true });
@@ -100,7 +96,44 @@ function isDirOnBothSides(c: string, t: string, name: string): boolean {
   return isDir(c) && isDir(t);
 }
 
+const M = 1_600_000_000;
+const f = (content: string, more: Partial<TreeNode> = {}) => ({ kind: 'file', content, perms: 0o644, uid: 0, gid: 0, mtime: M, ...more }) as TreeNode;
+const d = (more: Partial<TreeNode> = {}) => ({ kind: 'dir', perms: 0o755, uid: 0, gid: 0, mtime: M, ...more }) as TreeNode;
+const l = (target: string, more: Partial<TreeNode> = {}) => ({ kind: 'symlink', target, uid: 0, gid: 0, mtime: M, ...more }) as TreeNode;
+
 describe.runIf(isRootOnLinux && hasRsync)('preupd diff against rsync -n', () => {
+  it('maps each kind of change to the rsync item named in the header', async () => {
+    const control = new Map<string, TreeNode>([
+      ['samesize', f('hello\n')], ['newsize', f('hello\n')], ['chmod', f('x')], ['chown', f('x')], ['mtime', f('x')],
+      ['link', l('a')], ['linktime', l('a')], ['f2d', f('x')], ['d2f', d()], ['d2f/child', f('y')], ['gone', f('z')],
+      ['dir', d()], ['same', f('same')],
+    ]);
+    const test = new Map<string, TreeNode>([
+      ['samesize', f('hellx\n')], ['newsize', f('hello world\n')], ['chmod', f('x', { perms: 0o600 })], ['chown', f('x', { uid: 5 })],
+      ['mtime', f('x', { mtime: M + 100 })], ['link', l('b')], ['linktime', l('a', { mtime: M + 100 })], ['f2d', d()],
+      ['d2f', f('q')], ['dir', d({ perms: 0o700 })], ['same', f('same')], ['added', f('new')],
+    ]);
+    const { records, items } = await bothTools(control, test, false);
+    const ours = Object.fromEntries(records.map((r) => [relativeOf(r.name), r.change === 'modified' ? Object.keys(r.attributes!).join(',') : r.change]));
+    const pairs = Object.fromEntries([...items].map(([path, item]) => [path, [item, ours[path]]]));
+    expect(pairs).toEqual({
+      samesize: ['>fc........', 'contents'],
+      newsize: ['>fcs.......', 'size,contents'],
+      chmod: ['.f...p.....', 'mode,acl'],
+      chown: ['.f....o....', 'uid'],
+      mtime: ['.f..t......', 'mtime'],
+      link: ['cLc........', 'dest'],
+      linktime: ['.L..t......', 'lnmtime'],
+      f2d: ['cd+++++++++', expect.stringMatching(/^type,/)],
+      d2f: ['>f+++++++++', expect.stringMatching(/^type,/)],
+      'd2f/child': ['*deleting', 'removed'],
+      gone: ['*deleting', 'removed'],
+      added: ['>f+++++++++', 'added'],
+      dir: ['.d...p.....', 'mode,acl'],
+    });
+    expect(Object.keys(ours).sort()).toEqual(Object.keys(pairs).sort());
+  });
+
   it('reports the same set of paths as rsync -c itemizes, on random trees with random mutations', async () => {
     await fc.assert(
       fc.asyncProperty(mutatedForestArb, async ({ control, model }) => {
