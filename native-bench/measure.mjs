@@ -36,7 +36,7 @@ export function benchCommands(tree, preupdArgv) {
       shell: 'find "$1" -type f -print0 | xargs -0 -P2 xxhsum -H1' },
     B2: { label: "find -printf '%p %y %s %m %T@ %U %G %l\\n'", tools: ['find'],
       argv: ['find', tree, '-printf', '%p %y %s %m %T@ %U %G %l\\n'] },
-    B3: { label: 'hashdeep -r -c md5', tools: ['hashdeep'], argv: ['hashdeep', '-r', '-c', 'md5', tree] },
+    B3: { label: 'hashdeep -r -o f -c md5', tools: ['hashdeep'], argv: ['hashdeep', '-r', '-o', 'f', '-c', 'md5', tree] },
     B4: { label: 'mtree -c -k type,size,mode,uid,gid,time,link,md5', tools: ['mtree'],
       argv: ['mtree', '-c', '-k', 'type,size,mode,uid,gid,time,link,md5', '-p', tree] },
   };

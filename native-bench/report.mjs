@@ -50,13 +50,13 @@ function fitLine(points) {
 
 function scalingSection(scaling) {
   const lines = ['', '### Peak RSS against tree size', '',
-    '| subtree | entries | A1 (XXH64) MB | A2 (-n) MB |', '|---|---:|---:|---:|'];
-  for (const p of scaling) lines.push(`| ${p.name} | ${p.entries} | ${mb(p.A1)} | ${mb(p.A2)} |`);
+    '| subtree | entries | largest directory | A1 (XXH64) MB | A2 (-n) MB |', '|---|---:|---:|---:|---:|'];
+  for (const p of scaling) lines.push(`| ${p.name} | ${p.entries} | ${p.largestDir} | ${mb(p.A1)} | ${mb(p.A2)} |`);
   for (const id of ['A1', 'A2']) {
     const pts = scaling.filter((p) => p[id] !== undefined).map((p) => ({ entries: p.entries, rssMB: p[id] }));
     if (pts.length < 2) continue;
     const { per100k, intercept } = fitLine(pts);
-    lines.push('', `${id}: least-squares fit ≈ ${intercept.toFixed(0)} MB + ${per100k.toFixed(1)} MB per 100k entries.`);
+    lines.push('', `${id}: least-squares line ≈ ${intercept.toFixed(0)} MB + ${per100k.toFixed(1)} MB per 100k entries.`);
   }
   return lines;
 }
@@ -66,8 +66,10 @@ export function formatResults(run) {
   const L = [];
   L.push(`## Run of ${run.date}`, '');
   L.push(`- Machine: ${run.machine.nproc} cores (${run.machine.cpu}), ${run.machine.memGiB} GiB RAM, ` +
-    `kernel ${run.machine.kernel}; load average ${run.machine.loadStart} at start, ${run.machine.loadEnd} at end ` +
-    '(the cores are shared with other work).');
+    `kernel ${run.machine.kernel}; load average ${run.machine.loadStart} at start, ${run.machine.loadEnd} at end` +
+    (run.loads?.length ? `, 1-minute load before the runs: median ${median(run.loads).toFixed(1)}, ` +
+      `${Math.min(...run.loads).toFixed(1)}–${Math.max(...run.loads).toFixed(1)}` : '') +
+    ' (the 2 cores are shared with other work).');
   L.push(`- Tree: \`${run.tree.path}\`: ${run.tree.entries} entries (${run.tree.files} regular files), ` +
     `${(run.tree.bytes / 1e9).toFixed(2)} GB of file data.`);
   L.push(`- preupd: \`${run.preupd.path}\` at ${run.preupd.commit}; Node ${process.versions.node}.`);
@@ -102,6 +104,7 @@ const DEFAULT_HEADER = `# preupd benchmark results\n\n(header missing: see READM
 export function writeResults(file, generated) {
   const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const at = old.indexOf(GENERATED_MARKER);
-  const header = at >= 0 ? old.slice(0, at) : DEFAULT_HEADER;
+  // No marker yet: the whole file is hand-written text, so it all stays above the results.
+  const header = at >= 0 ? old.slice(0, at) : old ? `${old.trimEnd()}\n\n` : DEFAULT_HEADER;
   writeFileSync(file, `${header}${GENERATED_MARKER}\n\n${generated}`);
 }

@@ -72,14 +72,27 @@ if (defaultTree) {
 }
 const cmds = benchCommands(tree.path, preupdArgv);
 const logDir = join(DEFAULT_ROOT, 'logs');
-const run = { date: new Date().toISOString(), tree, warmSeconds: [], comparisons: [], solos: [], scaling: [], problems: [],
+const run = { date: new Date().toISOString(), tree, warmSeconds: [], loads: [], comparisons: [], solos: [], scaling: [], problems: [],
   machine: machineFacts(), preupd: { path: preupdPath, commit: gitCommit(preupdPath) }, versions: toolVersions() };
 const started = Date.now();
+// Only a complete run on the default tree replaces the committed RESULTS.md.
+const complete = defaultTree && !opt.quick && only.length === ALL.length && pairs >= 3;
+const resultsFile = opt.results ?? (complete ? join(HERE, 'RESULTS.md') : join(DEFAULT_ROOT, 'RESULTS-last.md'));
+
+/** Writes what has been measured so far; a run stopped midway still leaves its finished parts. */
+function save(partial) {
+  run.totalSeconds = (Date.now() - started) / 1000;
+  run.machine.loadEnd = loadavg().map((x) => x.toFixed(1)).join(' ');
+  const text = formatResults(run) + (partial ? '\n_(partial: the run was still going when this was written)_\n' : '');
+  writeResults(resultsFile, text);
+  return text;
+}
 
 let seq = 0;
 function measure(id, dir = tree.path, what = id) {
   const warm = warmTree(dir);
   run.warmSeconds.push(warm);
+  run.loads.push(loadavg()[0]);
   const cmd = dir === tree.path ? cmds[id] : benchCommands(dir, preupdArgv)[id];
   const r = timeCommand(cmd, dir, logDir, `${String(++seq).padStart(3, '0')}-${id}`);
   log(`${what}: ${r.seconds.toFixed(2)} s, ${Math.round(r.rssMB)} MB (warm ${warm.toFixed(1)} s)` +
@@ -112,11 +125,13 @@ for (const b of ids.filter((id) => BASELINE_OF[id])) {
     c.pairs.push({ a: ra, b: rb });
   }
   run.comparisons.push(c);
+  save(true);
 }
 for (const id of ids.filter((x) => !paired.has(x))) {
   const s = { id, label: cmds[id].label, runs: [] };
   for (let i = 1; i <= pairs; i++) s.runs.push(measure(id, tree.path, `${id} run ${i}/${pairs}`));
   run.solos.push(s);
+  save(true);
 }
 
 // Memory growth: one A1 and one A2 run per subtree (RSS varies little between runs).
@@ -125,20 +140,16 @@ if (only.includes('rss')) {
   const base = defaultTree && !opt.quick ? join(DEFAULT_ROOT, 'tree') : tree.path;
   for (const sub of subtrees) {
     const dir = sub === '.' ? base : join(base, sub);
-    const point = { name: sub === '.' ? '(whole tree)' : sub, entries: countTree(dir).entries };
+    const { entries, largestDir } = countTree(dir);
+    const point = { name: sub === '.' ? '(whole tree)' : sub, entries, largestDir };
     for (const id of ['A1', 'A2']) point[id] = measure(id, dir, `rss ${point.name} ${id}`).rssMB;
     run.scaling.push(point);
+    save(true);
   }
 }
 
-run.totalSeconds = (Date.now() - started) / 1000;
-run.machine.loadEnd = loadavg().map((x) => x.toFixed(1)).join(' ');
-const text = formatResults(run);
+const text = save(false);
 console.log(text);
-// Only a complete run on the default tree replaces the committed RESULTS.md.
-const complete = defaultTree && !opt.quick && only.length === ALL.length && pairs >= 3;
-const resultsFile = opt.results ?? (complete ? join(HERE, 'RESULTS.md') : join(DEFAULT_ROOT, 'RESULTS-last.md'));
-writeResults(resultsFile, text);
 log(`results written to ${resultsFile}`);
 
 function machineFacts() {

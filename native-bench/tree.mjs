@@ -35,16 +35,26 @@ function run(argv, opts = {}) {
   return r.stdout.toString();
 }
 
-/** Counts entries (the root included) and the bytes of regular files under dir. */
+/**
+ * Counts entries (the root included), the bytes of regular files under dir, and the entries
+ * of its largest directory (preupd lists a directory as one job, so its size matters).
+ */
 export function countTree(dir) {
-  const out = run(['find', dir, '-printf', '%y %s\\n']);
+  const out = run(['find', dir, '-printf', '%y %s %h\\n']);
   let entries = 0, bytes = 0, files = 0;
+  const perDir = new Map();
   for (const line of out.split('\n')) {
     if (!line) continue;
     entries++;
-    if (line[0] === 'f') { files++; bytes += Number(line.slice(2)); }
+    const [type, size] = line.split(' ', 2);
+    if (type === 'f') { files++; bytes += Number(size); }
+    const parent = line.slice(type.length + size.length + 2);
+    perDir.set(parent, (perDir.get(parent) ?? 0) + 1);
   }
-  return { entries, files, bytes };
+  perDir.delete(dir.replace(/\/$/, '').replace(/\/[^/]*$/, '') || '/'); // the root's own parent
+  let largestDir = 0;
+  for (const n of perDir.values()) largestDir = Math.max(largestDir, n);
+  return { entries, files, bytes, largestDir };
 }
 
 function installNodeModules(root, log) {
@@ -110,7 +120,7 @@ export function ensureTree(root = DEFAULT_ROOT, log = (m) => console.error(m)) {
   return state;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const i = process.argv.indexOf('--root');
   const state = ensureTree(i > 0 ? process.argv[i + 1] : DEFAULT_ROOT);
   console.log(JSON.stringify(state, null, 2));
