@@ -133,6 +133,32 @@ describe('boot environments without beadm', () => {
     expect(await readFile(menuPath, 'utf8')).toBe(`${MENU.replace('default 0', 'default 1')}title new\nbootfs rpool/ROOT/new\n`);
   });
 
+  it('mounts a BE on an alternate root, but never a child with its own mountpoint', async () => {
+    const runner = new FakeRunner((argv) => {
+      const line = argv.join(' ');
+      if (line === 'zfs list -H -p -o name -r -t filesystem rpool/ROOT/be') return { stdout: 'rpool/ROOT/be\nrpool/ROOT/be/var\nrpool/ROOT/be/opt\n' };
+      if (line.startsWith(`${GET} rpool/ROOT/be `)) {
+        const rows = [
+          ['rpool/ROOT/be', 'mountpoint', '/', 'local'],
+          ['rpool/ROOT/be', 'mounted', 'no', '-'],
+          ['rpool/ROOT/be/var', 'mountpoint', '/var', 'inherited from rpool/ROOT/be'],
+          ['rpool/ROOT/be/var', 'mounted', 'no', '-'],
+          ['rpool/ROOT/be/opt', 'mountpoint', '/opt', 'local'],
+          ['rpool/ROOT/be/opt', 'mounted', 'no', '-'],
+        ];
+        return { stdout: rows.map((row) => `${row.join('\t')}\n`).join('') };
+      }
+      return undefined;
+    });
+    await bes(runner).mount('be', '/a');
+    expect(runner.calls.filter((call) => call.mutates).map((call) => call.argv.join(' '))).toEqual([
+      'zfs set org.preupd:saved-mountpoint=local:/ rpool/ROOT/be',
+      'zfs set mountpoint=/a rpool/ROOT/be',
+      'zfs mount rpool/ROOT/be',
+      'zfs mount rpool/ROOT/be/var',
+    ]);
+  });
+
   it('refuses to destroy the BE the menu boots by default', async () => {
     const runner = new FakeRunner(respond);
     await expect(bes(runner).destroy('opensolaris')).rejects.toThrow(/is the default boot entry/);

@@ -46,7 +46,7 @@ export interface ZfsBeOptions {
  * Boot environments without beadm, doing what libbe does (spec/illumos.md §6): clones with
  * canmount=noauto and a libbe uuid, a menu.lst entry in libbe's shape, activation by pool
  * bootfs + menu default + promote. Child datasets of a BE are cloned, mounted and promoted
- * with it; a child's own (local) mountpoint is left to the administrator.
+ * with it, except that a child with its own (local) mountpoint is not mounted by mount().
  */
 export class ZfsBootEnvironments implements BootEnvironments {
   readonly kind = 'zfs';
@@ -119,7 +119,11 @@ export class ZfsBootEnvironments implements BootEnvironments {
     }
     await this.zfs.set(root, { mountpoint });
     for (const dataset of datasets) {
-      if (properties.get(dataset)?.get('mounted')?.value !== 'yes') await this.zfs.mount(dataset);
+      const props = properties.get(dataset);
+      // A child with its own mountpoint would land on the live system's path (libbe prefixes
+      // the altroot instead): it stays unmounted.
+      if (dataset !== root && props?.get('mountpoint')?.source === 'local') continue;
+      if (props?.get('mounted')?.value !== 'yes') await this.zfs.mount(dataset);
     }
     this.updatePlan(root, { mounted: true, saved });
   }
