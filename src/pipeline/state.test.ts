@@ -4,6 +4,7 @@ import {
   adoptRunning,
   emptyState,
   forgetPristine,
+  forgetStaged,
   latestPristine,
   markBooted,
   nextPristineName,
@@ -76,6 +77,8 @@ describe('state: a first update cycle', () => {
     state = putStaged(state, staged({ conflicts: 3 }));
     expect(state.staged).toHaveLength(1);
     expect(state.staged[0]?.conflicts).toBe(3);
+    expect(forgetStaged(state, '20261204T010000Z').staged).toEqual([]);
+    expect(forgetStaged(state, 'other').staged).toHaveLength(1);
     const once = adoptRunning(emptyState(), 'osol', base, T);
     expect(adoptRunning(once, 'osol', base, T)).toEqual(once);
   });
