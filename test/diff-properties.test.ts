@@ -1,7 +1,9 @@
 /**
  * `preupd diff` on real directories, through the built CLI (issue 3, item 4): a random tree
- * and a random set of mutations must be reported as exactly those paths and attributes; diff
- * (test/diff-compare.test.ts: diff equals `manifest compare`); a tree equals itself; --quick, the default and --paranoid differ exactly where documented.
+ * and a random set of mutations must be reported as exactly those paths and attributes (and
+ * values); a tree equals itself; --quick, the default and --paranoid differ exactly where
+ * documented. diff against `manifest compare`: test/diff-compare.test.ts; against rsync:
+ * test/diff-rsync.test.ts.
  * Runs as root on Linux (chown, lchown); the trees live on the temp directory's file system.
  */
 import fc from 'fast-check';
