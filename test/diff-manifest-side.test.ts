@@ -4,7 +4,7 @@
  * input (issue 3, "Bad input": comment lines in the middle, a last line without newline;
  * spec/bart.md §5.1). Real trees, built CLI.
  */
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preupd, scratchDir } from './real-tree.js';
@@ -87,5 +87,26 @@ describe('preupd diff with a saved manifest on one side', () => {
     const compared = await preupd(['manifest', 'compare', '-r', paths.rules, blank, paths.testManifest]);
     expect(compared.status).toBe(1);
     expect(await preupd(['diff', blank, paths.test])).toEqual(compared);
+  });
+
+  // Bug: in --quick, resolvePair (src/diff/lazy-contents.ts) copies the control's contents
+  // into the test line whenever the control side has no hasher, also when the test side is a
+  // manifest too: its recorded hash is overwritten and a recorded change disappears. Only a
+  // live side should borrow a hash ("a manifest side lends its hash to the live side").
+  it.fails('keeps both recorded hashes under --quick when both sides are manifests', async () => {
+    const manifests: string[] = [];
+    for (const [side, content] of [['q-control', 'hello\n'], ['q-test', 'hellx\n']] as const) {
+      const root = join(scratch, side);
+      mkdirSync(root);
+      writeFileSync(join(root, 'f'), content);
+      utimesSync(join(root, 'f'), 1_600_000_000, 1_600_000_000);
+      utimesSync(root, 1_600_000_000, 1_600_000_000);
+      const out = join(scratch, `${side}.manifest`);
+      expect((await preupd(['manifest', 'create', '-r', paths.rules, '-R', root, '-o', out])).status).toBe(0);
+      manifests.push(out);
+    }
+    const compared = await preupd(['manifest', 'compare', '-r', paths.rules, manifests[0]!, manifests[1]!]);
+    expect(compared.stdout).toMatch(/^\/f:\n {2}contents {2}control:\S+ {2}test:\S+\n$/);
+    expect(await preupd(['diff', '--quick', manifests[0]!, manifests[1]!])).toEqual(compared);
   });
 });

@@ -185,6 +185,14 @@ describe('joinWithLazyContents: a saved manifest on one side', () => {
     expect(out).toEqual([{ control, test: withoutSuffix(liveF('/a')).replace(/ -$/, ' t:/a') }]);
   });
 
+  // Bug: resolvePair lends the control's hash whenever the control has no hasher, even to a
+  // test side that is a manifest too, overwriting its recorded hash (see test/diff-manifest-side).
+  it.fails('keeps both recorded hashes under --quick when both sides are manifests', async () => {
+    const control = savedF('/a', 'aaaa');
+    const test = savedF('/a', 'bbbb');
+    expect(await join([control], [test], { mode: 'quick' })).toEqual([{ control, test }]);
+  });
+
   it('hashes the live side under --quick when the saved mtime differs', async () => {
     const test = countingHasher('t');
     await join([savedF('/a', 'feedface', { mtimeMs: 1709610000000 })], [liveF('/a')], { mode: 'quick', hashTest: test.hash });
