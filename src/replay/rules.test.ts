@@ -24,6 +24,15 @@ describe('R1, R10: admin unchanged', () => {
 });
 
 describe('R2: admin changed, update unchanged', () => {
+  it('carries a content change with its mtime, next to update\'s change of another file', async () => {
+    const run = await runScenario({
+      base, admin: { ...base, 'etc/hosts': file('10.0.0.1 box\n', { mtime: 1_700_000_500 }) }, update: { ...base, 'etc/motd': file('release 2\n') },
+    });
+    expect(run.step('/etc/hosts')).toMatchObject({ rule: 'R2', outcome: 'carried' });
+    const t = describeTree(run.target);
+    expect([t['/etc/hosts'], t['/etc/motd']]).toEqual(['F 644 0:0 @1700000500 10.0.0.1 box\n', 'F 644 0:0 @1700000000 release 2\n']);
+  });
+
   it('applies a metadata-only change without touching content', async () => {
     const run = await runScenario({ base, admin: { ...base, 'etc/motd': file('hello\n', { mode: 0o600, gid: 3 }) }, update: { ...base, 'etc/hosts': file('x\n') } });
     expect(run.step('/etc/motd')).toMatchObject({ rule: 'R2', ops: [{ op: 'meta' }] });
