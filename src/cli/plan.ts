@@ -58,7 +58,16 @@ export async function planFromArgs(args: RootArgs, io: CliIo): Promise<{ plan: P
       throw new InputError(args.r, undefined, strerror(err));
     }
   }
-  return { plan: await planTrees(roots, rules === undefined ? {} : { rules }), roots };
+  const onMessage = (text: string) => io.stderr(Buffer.from(text, 'latin1'));
+  try {
+    return { plan: await planTrees(roots, { onMessage, ...(rules === undefined ? {} : { rules }) }), roots };
+  } catch (err) {
+    // The walker names the rules text 'rules'; the user knows it by its file name.
+    if (err instanceof InputError && err.file === 'rules' && args.r !== undefined) {
+      throw new InputError(args.r, err.line, err.message.replace(/^rules(:\d+)?: /, ''), { cause: err });
+    }
+    throw err;
+  }
 }
 
 export const writeLatin1 = (io: CliIo, text: string) => io.stdout(Buffer.from(text, 'latin1'));

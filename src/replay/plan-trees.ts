@@ -17,6 +17,8 @@ export interface PlanTreesOptions {
   /** For memfs tests: the walker's fs, and the same volume for content reads. */
   readonly walk?: Pick<TreeEntriesOptions, 'fs' | 'threads' | 'acl'>;
   readonly sourceFs?: SourceFs;
+  /** bart's warnings of the walks (unreadable files...), each naming its path. */
+  readonly onMessage?: (text: string) => void;
   /** Path indexes to use instead of reading `<root>/var/pkg` (tests on memfs). */
   readonly pathIndexes?: { readonly update: ReadonlyMap<string, PathEntry>; readonly base: ReadonlyMap<string, PathEntry> };
 }
@@ -28,7 +30,11 @@ export async function readImageIfAny(root: string): Promise<InstalledImage | und
 
 export async function planTrees(roots: Readonly<Record<RootName, string>>, options: PlanTreesOptions = {}): Promise<Plan> {
   const walk = (root: RootName) =>
-    treeEntries(roots[root], { acl: 'auto', threads: 1, ...options.walk, ...(options.rules === undefined ? {} : { rules: options.rules }) });
+    treeEntries(roots[root], {
+      acl: 'auto', threads: 1, ...options.walk,
+      ...(options.rules === undefined ? {} : { rules: options.rules }),
+      ...(options.onMessage ? { onMessage: options.onMessage } : {}),
+    });
   const noImage = new Map<string, PathEntry>();
   const [updateImage, baseImage] = options.pathIndexes ? [] : await Promise.all([readImageIfAny(roots.update), readImageIfAny(roots.base)]);
   return planReintegration({

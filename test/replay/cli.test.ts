@@ -71,6 +71,14 @@ describe('preupd plan', () => {
     expect(parsePlanJson(saved, 'plan.json').steps.length).toBe(3);
   });
 
+  it('names the rules file and line of a rules syntax error, exit 2', async () => {
+    const { args, top } = roots(false);
+    writeFileSync(`${top}/rules`, '/\nCHECK bogus\n');
+    const run = await preupd(['plan', ...args, '-r', `${top}/rules`]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`^preupd: ${top}/rules:2: .+\n$`));
+  });
+
   it('refuses a root that does not exist: one line, exit 2', async () => {
     const { args } = roots(false);
     const run = await preupd(['plan', ...args.slice(0, 5), '/nonexistent/update']);
