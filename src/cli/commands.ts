@@ -3,6 +3,8 @@ import { diffCommand } from './diff.js';
 import { manifestCommand } from './manifest.js';
 import { planCommand } from './plan.js';
 import { reintegrateCommand } from './reintegrate.js';
+import { initCommand } from './init.js';
+import { stageCommand } from './stage.js';
 
 /** Every top-level sub-command, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandFactory[] = [manifestCommand, diffCommand, planCommand, reintegrateCommand];
+export const COMMANDS: readonly CommandFactory[] = [manifestCommand, diffCommand, planCommand, reintegrateCommand, initCommand, stageCommand];

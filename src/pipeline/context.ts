@@ -1,0 +1,63 @@
+/**
+ * What every cycle command starts from (spec/cli.md "The preemptive update cycle"): the
+ * configuration, the system layer wired to it, and where the running root is.
+ */
+import { InputError } from '../errors.js';
+import { createSystem, type System } from '../system/system.js';
+import { DEFAULT_CONFIG_PATH, loadConfig, type PreupdConfig } from './config.js';
+import { readState } from './state-file.js';
+import { syncSnapshotNames } from './state-snapshots.js';
+import type { PreupdState } from './state.js';
+
+export interface CycleContext {
+  readonly config: PreupdConfig;
+  readonly system: System;
+  /**
+   * Where the running system's root is mounted: `/`, or `PREUPD_ROOT` in tests and demos,
+   * where the "running" BE is a dataset mounted elsewhere (nothing can be mounted on /).
+   */
+  readonly rootPath: string;
+  /** Every line for the user: commands run (or, dry, not run), effects, progress. */
+  readonly say: (line: string) => void;
+}
+
+export interface ContextOptions {
+  readonly env: NodeJS.ProcessEnv;
+  readonly dryRun?: boolean;
+  readonly say: (line: string) => void;
+  /** A prepared system (tests, the demo's directory backend). */
+  readonly system?: System;
+}
+
+export async function openContext(options: ContextOptions): Promise<CycleContext> {
+  const config = await loadConfig(options.env.PREUPD_CONFIG || DEFAULT_CONFIG_PATH);
+  const system =
+    options.system ??
+    (await createSystem({
+      pool: config.pool,
+      beContainer: config.beContainer,
+      env: options.env,
+      dryRun: options.dryRun ?? false,
+      onCommand: (line) => options.say(line.startsWith('#') ? line : `+ ${line}`),
+    }));
+  return { config, system, rootPath: options.env.PREUPD_ROOT || '/', say: options.say };
+}
+
+/** The state with names refreshed by guid; exit 2 before `preupd init`. */
+export async function loadInitialisedState(ctx: CycleContext): Promise<{ state: PreupdState; missing: readonly string[] }> {
+  const state = await readState(ctx.config.stateMountpoint);
+  if (state === undefined) throw new InputError(ctx.config.stateMountpoint, undefined, 'no preupd state here: run `preupd init` first');
+  return syncSnapshotNames(state, ctx.system.zfs, ctx.config.beContainer);
+}
+
+/** `<container>/<be>@<snap>` -> its parts; undefined when the snapshot is not on a BE root. */
+export function snapshotOnBe(container: string, snapshot: string): { be: string; snapshot: string } | undefined {
+  const match = /^(.*)\/([^/@]+)@([^@]+)$/.exec(snapshot);
+  if (!match || match[1] !== container) return undefined;
+  return { be: match[2]!, snapshot: match[3]! };
+}
+
+/** UTC `YYYYMMDDTHHMMSSZ`: the stage id (valid in ZFS names, sorts by time). */
+export function stamp(now: Date): string {
+  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}

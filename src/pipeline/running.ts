@@ -1,0 +1,37 @@
+import { InputError } from '../errors.js';
+import type { CycleContext } from './context.js';
+import { findPristine, type PreupdState } from './state.js';
+
+export interface RunningBe {
+  readonly be: string;
+  readonly dataset: string;
+}
+
+/**
+ * The running BE: the BE root in the container mounted on the root path (`/`; PREUPD_ROOT in
+ * tests). Read from zfs rather than `beadm list` so beadm and the zfs backend agree.
+ */
+export async function findRunningBe(ctx: CycleContext): Promise<RunningBe> {
+  const { beContainer } = ctx.config;
+  const rows = await ctx.system.zfs.list({ roots: [beContainer], type: 'filesystem', depth: 1, properties: ['mountpoint', 'mounted'] });
+  const row = rows.find((r) => r.name !== beContainer && r.properties.mounted === 'yes' && r.properties.mountpoint === ctx.rootPath);
+  if (!row) throw new InputError(beContainer, undefined, `no boot environment in ${beContainer} is mounted on ${ctx.rootPath}`);
+  return { be: row.name.slice(beContainer.length + 1), dataset: row.name };
+}
+
+/**
+ * The pristine snapshot the running BE was made from: the state's record when the running BE
+ * is the one it knows, a staged BE's pristine when that BE is now running (first boot),
+ * else the dataset's origin when it is a known pristine. Otherwise exit 2 (issue 6 "Bad input").
+ */
+export async function runningBase(ctx: CycleContext, state: PreupdState, running: RunningBe): Promise<string> {
+  if (state.running?.be === running.be) return state.running.baseGuid;
+  const staged = state.staged.find((s) => s.be === running.be);
+  if (staged) return staged.pristineGuid;
+  const origin = await ctx.system.zfs.getProperty(running.dataset, 'origin');
+  if (origin && origin !== '-') {
+    const guid = await ctx.system.zfs.getProperty(origin, 'guid');
+    if (guid && findPristine(state, guid)) return guid;
+  }
+  throw new InputError(running.dataset, undefined, 'the running root is not a clone of any known pristine snapshot (see `preupd status`; `preupd init --base-snapshot`)');
+}

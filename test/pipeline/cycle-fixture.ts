@@ -1,0 +1,87 @@
+/**
+ * A small system on a real (zfs-fuse) pool for the cycle's end-to-end tests: `<pool>/ROOT/be0`
+ * "running" (mounted on PREUPD_ROOT, as nothing can be mounted on /), its install snapshot,
+ * a config file, the stand-ins, and a prepared update for the stand-in pkg.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createTestPool, type TestPool } from '../fixtures/zfs-pool.js';
+import { readStandInLog, standInEnv } from '../fixtures/stand-ins.js';
+import { runIn, type CliRun } from '../run-cli.js';
+
+export type Tree = Record<string, string>;
+
+export interface Cycle {
+  readonly pool: TestPool;
+  readonly container: string;
+  readonly live: string;
+  readonly stateDir: string;
+  readonly updateDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  preupd(...args: string[]): Promise<CliRun>;
+  zfs(...args: string[]): string;
+  /** Stand-in calls so far, as `cmd arg...` lines. */
+  log(): string[];
+  cleanup(): void;
+}
+
+export const INSTALLED: Tree = {
+  'etc/motd': 'Welcome to OpenSolaris\n',
+  'etc/hosts': '127.0.0.1 localhost\n',
+  'etc/svc/repository.db': 'smf repository v1\n',
+  'usr/bin/tool': 'tool v1\n',
+};
+
+export function writeTree(root: string, tree: Tree): void {
+  for (const [path, text] of Object.entries(tree)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+}
+
+/** `beadm: false` points PREUPD_BEADM at nothing, so the zfs backend (and menu.lst) is used. */
+export function createCycle(label: string, options: { beadm: boolean }): Cycle {
+  const pool = createTestPool(label);
+  const work = mkdtempSync(join(tmpdir(), `preupd-${label}-`));
+  const zfs = (...args: string[]) => execFileSync('zfs', args, { encoding: 'utf8' });
+  const container = `${pool.name}/ROOT`;
+  // be0 inherits its mountpoint: zfs-fuse mounts a new clone despite canmount=noauto, and a
+  // clone copying be0's local mountpoint would collide with the live root.
+  const live = join(work, 'roots', 'be0');
+  const stateDir = join(work, 'state');
+  const updateDir = join(work, 'update');
+  zfs('create', '-o', `mountpoint=${join(work, 'roots')}`, container);
+  zfs('create', `${container}/be0`);
+  writeTree(live, INSTALLED);
+  zfs('snapshot', `${container}/be0@install`);
+  mkdirSync(join(pool.mountpoint, 'boot/grub'), { recursive: true });
+  const config = join(work, 'preupd.conf');
+  writeFileSync(config, JSON.stringify({ pool: pool.name, beContainer: container, stateDataset: `${pool.name}/preupd`, stateMountpoint: stateDir }));
+  const log = join(work, 'calls.log');
+  const env = standInEnv(log, {
+    PREUPD_CONFIG: config,
+    PREUPD_ROOT: live,
+    PREUPD_FAKE_BE_CONTAINER: container,
+    PREUPD_FAKE_BE_RUNNING: 'be0',
+    PREUPD_FAKE_PKG_UPDATE: updateDir,
+    PREUPD_FINISH_COMMAND: '/usr/bin/preupd',
+    ...(options.beadm ? {} : { PREUPD_BEADM: join(work, 'no-beadm') }),
+  });
+  return {
+    pool,
+    container,
+    live,
+    stateDir,
+    updateDir,
+    env,
+    preupd: (...args) => runIn(work, args, '', env),
+    zfs,
+    log: () => readStandInLog(log).map((call) => call.join(' ')),
+    cleanup() {
+      pool.destroy();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
