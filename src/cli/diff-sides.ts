@@ -2,11 +2,13 @@
  * The two sides of `preupd diff`: a live tree (walked with lazy contents) or a saved
  * manifest (read line by line, checked, its hashes reused).
  */
-import { createReadStream, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { parseEntryLine, parseHeader, unescapeName, type HashAlgorithm } from '../manifest/format.js';
+import { ManifestLineReader } from '../diff/line-reader.js';
+import { declaredHash, entryLineProblem } from '../diff/validate.js';
+import { unescapeName, type HashAlgorithm } from '../manifest/format.js';
+import { openFile, type OpenedFile } from './bart-compare.js';
 import type { ParsedRules } from '../manifest/rules.js';
 import { createFromRules, type CreateOptions } from '../walk/create-manifest.js';
 import { LineChannel } from '../walk/line-merge.js';
@@ -38,41 +40,38 @@ export async function openSide(path: string, cwd: string): Promise<SideSpec> {
   return isDir ? { tree: full === '/' ? '' : full } : readManifestSide(path, full);
 }
 
+/**
+ * A manifest read exactly as bart compare reads it (header lines only at the top, a last
+ * line without newline dropped, comment and blank lines among the entries kept as entries),
+ * with manifest compare's checks: a corrupt line is `file:line: what`, exit 2.
+ */
 async function readManifestSide(name: string, full: string): Promise<DiffSide> {
-  const lines = createInterface({ input: createReadStream(full, { encoding: 'latin1' }), crlfDelay: Infinity })[Symbol.asyncIterator]();
-  const header: string[] = [];
-  let first: string | undefined;
-  for (;;) {
-    const r = await lines.next();
-    if (r.done) break;
-    if (r.value.startsWith('!') || r.value.startsWith('#')) header.push(r.value);
-    else {
-      first = r.value;
-      break;
+  let file: OpenedFile;
+  try {
+    file = await openFile('/', full);
+  } catch (err) {
+    throw new InputError(name, undefined, strerror(err));
+  }
+  const reader = new ManifestLineReader(file);
+  await reader.open();
+  const hash = declaredHash(reader.headerLines);
+  if (hash === undefined) {
+    await file.close();
+    throw new InputError(name, 1, 'missing or invalid version line');
+  }
+  async function* entries(): AsyncGenerator<string> {
+    try {
+      for (let state = reader.state; state === 'line'; state = await reader.advance()) {
+        const problem = entryLineProblem(reader.bytes, reader.start, reader.end);
+        if (problem) throw new InputError(name, reader.lineNumber, problem);
+        yield reader.text();
+      }
+      if (reader.state === 'corrupt') throw new InputError(name, reader.lineNumber + 1, 'line longer than 65535 bytes');
+    } finally {
+      await file.close();
     }
   }
-  let hash: string;
-  try {
-    hash = parseHeader(header).hash;
-  } catch (err) {
-    throw new InputError(name, 1, (err as Error).message);
-  }
-  const headerLength = header.length;
-  async function* entries(): AsyncGenerator<string> {
-    let lineNo = headerLength;
-    const check = (line: string) => {
-      lineNo++;
-      try {
-        parseEntryLine(line);
-      } catch (err) {
-        throw new InputError(name, lineNo, (err as Error).message);
-      }
-      return line;
-    };
-    if (first !== undefined) yield check(first);
-    for (let r = await lines.next(); !r.done; r = await lines.next()) yield check(r.value);
-  }
-  return { lines: entries(), manifestHash: hash, status: Promise.resolve(0) };
+  return { lines: entries(), manifestHash: hash.toLowerCase(), status: Promise.resolve(0) };
 }
 
 /** Walks `root` without hashing: F lines end with the lazy-contents suffix. */

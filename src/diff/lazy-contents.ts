@@ -87,9 +87,11 @@ async function resolvePair(c: Entry, t: Entry, opts: LazyContentsOptions): Promi
   if ((!cIsFile && !tIsFile) || !opts.comparesContents(c.name, c.type)) return { control: c.line, test: t.line };
   if (cIsFile && tIsFile && opts.mode !== 'paranoid') {
     if (sameFile(c, t) || (opts.mode === 'quick' && sameSizeAndMtime(c, t))) {
-      // Equal: a manifest side lends its hash to the live side; two live sides keep '-'.
-      if (!opts.hashControl) return { control: c.line, test: withContents(t.line, c.line.slice(c.line.lastIndexOf(' ') + 1)) };
-      if (!opts.hashTest) return { control: withContents(c.line, t.line.slice(t.line.lastIndexOf(' ') + 1)), test: t.line };
+      // Equal: a manifest side lends its hash to a live side; two live sides keep '-', two
+      // manifests keep what they recorded.
+      const contents = (line: string) => line.slice(line.lastIndexOf(' ') + 1);
+      if (!opts.hashControl && opts.hashTest) return { control: c.line, test: withContents(t.line, contents(c.line)) };
+      if (!opts.hashTest && opts.hashControl) return { control: withContents(c.line, contents(t.line)), test: t.line };
       return { control: c.line, test: t.line };
     }
   }
