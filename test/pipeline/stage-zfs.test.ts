@@ -1,3 +1,8 @@
+/**
+ * The whole cycle without beadm on a real (zfs-fuse) pool: init, stage --activate (clone,
+ * pkg -R update, pristine snapshot, reintegration, SMF service, menu.lst, bootfs, promote),
+ * status, a late edit in the old BE, "booting" the new BE, boot-finish, prune.
+ */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,32 +11,70 @@ import { createCycle, writeTree, type Cycle } from './cycle-fixture.js';
 
 const unusable = zfsUnusableReason();
 
-describe.skipIf(unusable !== undefined)(`stage without beadm, on real zfs ${unusable ?? ''}`, () => {
+describe.skipIf(unusable !== undefined)(`the cycle without beadm, on real zfs ${unusable ?? ''}`, () => {
   let c: Cycle;
   beforeAll(() => {
-    c = createCycle('stage', { beadm: false });
+    c = createCycle('cycle', { beadm: false });
   });
   afterAll(() => c?.cleanup());
 
-  it('init adopts be0@install, stage makes preupd-0002 with the update and the admin edit', async () => {
+  it('init adopts be0@install, stage --activate makes preupd-0002 with the update and the admin edit', async () => {
     const init = await c.preupd('init', '--base-snapshot', `${c.container}/be0@install`);
-    expect(init.stderr).toBe('');
-    expect(init.status).toBe(0);
+    expect([init.status, init.stderr]).toEqual([0, '']);
+    expect((await c.preupd('init', '--base-snapshot', `${c.container}/be0@install`)).stdout).toMatch(/already initialised/);
     writeFileSync(join(c.live, 'etc/hosts'), '127.0.0.1 localhost\n10.0.0.2 nas\n');
     writeTree(c.updateDir, { 'etc/motd': 'Welcome to OpenIndiana\n', 'usr/bin/newtool': 'new\n' });
-    const stage = await c.preupd('stage');
-    expect(stage.stderr).toBe('');
-    expect(stage.status).toBe(0);
-    expect(stage.stdout).toMatch(/staged preupd-0002/);
-    const mnt = join(c.live, '..', 'check');
-    c.zfs('set', `mountpoint=${mnt}`, `${c.container}/preupd-0002`);
-    c.zfs('mount', `${c.container}/preupd-0002`);
-    try {
-      expect(readFileSync(join(mnt, 'etc/hosts'), 'utf8')).toContain('10.0.0.2 nas');
-      expect(readFileSync(join(mnt, 'etc/motd'), 'utf8')).toBe('Welcome to OpenIndiana\n');
-      expect(existsSync(join(mnt, 'var/svc/manifest/site/preupd-finish.xml'))).toBe(true);
-    } finally {
-      c.zfs('unmount', `${c.container}/preupd-0002`);
-    }
+    const stage = await c.preupd('stage', '--activate');
+    expect([stage.status, stage.stderr]).toEqual([0, '']);
+    expect(stage.stdout).toMatch(/staged preupd-0002 \(0 conflicts, activated\)/);
+    expect(c.zfs('get', '-H', '-o', 'value', 'origin', `${c.container}/preupd-0002`).trim()).toBe('-');
+    expect(readFileSync(join(c.pool.mountpoint, 'boot/grub/menu.lst'), 'utf8')).toMatch(/^default 0\ntitle preupd 0002\nbootfs .*\/ROOT\/preupd-0002\n/);
+    expect(c.log()).toContain(`bootadm update-archive -R ${stage.stdout.match(/-R (\S+) refresh/)![1]}`);
+  }, 120_000);
+
+  it('status shows the chain, the running base and the staged BE', async () => {
+    const status = await c.preupd('status', '--json');
+    const json = JSON.parse(status.stdout);
+    expect(json.running).toEqual({ be: 'be0', recorded: 'be0', base: `${c.container}/preupd-0002@install` });
+    expect(json.pristine.map((p: { name: string }) => p.name)).toEqual([
+      `${c.container}/preupd-0002@install`,
+      `${c.container}/preupd-0002@preupd-pristine-0002`,
+    ]);
+    expect(json.staged).toMatchObject([{ be: 'preupd-0002', status: 'staged', activated: true, conflicts: 0 }]);
+    expect((await c.preupd('status')).stdout).toMatch(/preupd-0002  staged, activated, 0 conflicts/);
+  }, 60_000);
+
+  it('boot-finish carries an edit made after staging, once', async () => {
+    writeFileSync(join(c.live, 'etc/late.conf'), 'made after staging\n');
+    bootInto(c, 'preupd-0002');
+    const finish = await c.preupd('boot-finish');
+    expect([finish.status, finish.stderr]).toEqual([0, '']);
+    expect(readFileSync(join(c.live, 'etc/late.conf'), 'utf8')).toBe('made after staging\n');
+    expect(readFileSync(join(c.live, 'etc/hosts'), 'utf8')).toContain('10.0.0.2 nas');
+    expect(existsSync(join(c.live, 'lib/svc/method/preupd-finish'))).toBe(true);
+    expect((await c.preupd('boot-finish')).stdout).toBe('preupd-0002: nothing to finish\n');
+  }, 120_000);
+
+  it('prune keeps the running base and dependents, destroys the rest; --dry-run destroys nothing', async () => {
+    const install = `${c.container}/preupd-0002@install`;
+    // be0 is a clone of install (activation promoted preupd-0002): a dependent.
+    expect((await c.preupd('prune', '--keep', '1')).stdout).toContain(`keep ${install} (has dependent clones)`);
+    c.zfs('destroy', '-r', `${c.container}/be0`);
+    const dry = await c.preupd('prune', '--keep', '1', '--dry-run');
+    expect(dry.stdout).toContain(`+ zfs destroy -r ${install}\n`);
+    expect(dry.stdout).toContain(`would destroy ${install}\n`);
+    expect(c.zfs('list', '-H', '-o', 'name', '-t', 'snapshot', '-r', c.container)).toContain(install);
+    const real = await c.preupd('prune', '--keep', '1');
+    expect(real.stdout).toContain(`keep ${c.container}/preupd-0002@preupd-pristine-0002 (the running BE's base)`);
+    expect(c.zfs('list', '-H', '-o', 'name', '-t', 'snapshot', '-r', c.container)).not.toContain(install);
+    expect(JSON.parse((await c.preupd('status', '--json')).stdout).pristine).toHaveLength(1);
   }, 120_000);
 });
+
+/** What booting does to mounts: the old root moves away, the new BE is mounted on the root path. */
+function bootInto(c: Cycle, be: string): void {
+  c.zfs('set', `mountpoint=${c.live}-old`, `${c.container}/be0`);
+  c.zfs('set', `mountpoint=${c.live}`, `${c.container}/${be}`);
+  c.zfs('mount', `${c.container}/${be}`);
+  c.env.PREUPD_FAKE_BE_RUNNING = be;
+}

@@ -1,0 +1,25 @@
+/** `preupd prune [--keep N] [--dry-run]` (spec/cli.md): drop old pristine snapshots. */
+import { UsageError } from '../errors.js';
+import { cliContext } from '../pipeline/cli-context.js';
+import { formatPrune, prune } from '../pipeline/prune.js';
+import type { CommandFactory } from './command.js';
+import { EXIT_CODES_TEXT } from './exit-codes.js';
+
+export const pruneCommand: CommandFactory = ({ io, exit }) => ({
+  command: 'prune',
+  describe: "destroy old pristine snapshots (never the running BE's base, dependents, or the newest --keep)",
+  builder: (y) =>
+    y
+      .option('keep', { type: 'number', describe: 'pristine snapshots to keep (default: retention in preupd.conf)' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'list what would go, change nothing' })
+      .epilogue(EXIT_CODES_TEXT),
+  handler: async (parsed) => {
+    const args = parsed as unknown as { keep?: number; dryRun: boolean };
+    if (args.keep !== undefined && !(Number.isInteger(args.keep) && args.keep >= 1)) throw new UsageError('--keep must be an integer >= 1');
+    const { ctx, flush } = await cliContext(io, { dryRun: args.dryRun });
+    const decisions = await prune(ctx, args.keep ?? ctx.config.retention);
+    await flush();
+    await io.stdout(formatPrune(decisions, args.dryRun));
+    exit(0);
+  },
+});

@@ -1,0 +1,57 @@
+/**
+ * `preupd prune [--keep N]` (spec/cli.md, issue 6): destroys old pristine snapshots. Never the
+ * running BE's base, never one with dependents (a clone's origin: zfs would refuse anyway, and
+ * the clone is a BE), never the pristine of a staged BE, never the newest `keep`.
+ */
+import { loadInitialisedState, type CycleContext } from './context.js';
+import { writeState } from './state-file.js';
+import { withStateLock } from './state-lock.js';
+import { forgetPristine, type PreupdState } from './state.js';
+
+export interface PruneDecision {
+  readonly name: string;
+  readonly action: 'destroy' | 'keep' | 'forget';
+  /** Why kept, or for `forget`: already gone. */
+  readonly why?: string;
+}
+
+export async function prune(ctx: CycleContext, keep: number): Promise<PruneDecision[]> {
+  if (ctx.system.runner.dryRun) return pruneLocked(ctx, keep);
+  return withStateLock(ctx.config.stateMountpoint, 'prune', () => pruneLocked(ctx, keep));
+}
+
+async function pruneLocked(ctx: CycleContext, keep: number): Promise<PruneDecision[]> {
+  const { zfs, runner } = ctx.system;
+  const { state, missing } = await loadInitialisedState(ctx);
+  const decisions = await decide(ctx, state, keep, new Set(missing));
+  let next = state;
+  for (const decision of decisions) {
+    if (decision.action === 'keep') continue;
+    const guid = state.pristine.find((p) => p.name === decision.name)!.guid;
+    if (decision.action === 'destroy') await zfs.destroy(decision.name, { recursive: true });
+    next = forgetPristine(next, guid);
+    if (!runner.dryRun) await writeState(ctx.config.stateMountpoint, next);
+  }
+  return decisions;
+}
+
+async function decide(ctx: CycleContext, state: PreupdState, keep: number, missing: ReadonlySet<string>): Promise<PruneDecision[]> {
+  const rows = await ctx.system.zfs.list({ roots: [ctx.config.pool], type: 'filesystem', depth: 'all', properties: ['origin'] });
+  const origins = new Set(rows.map((row) => row.properties.origin).filter((o) => o !== undefined && o !== '-'));
+  const stagedPristine = new Set(state.staged.filter((s) => s.status !== 'finished').map((s) => s.pristineGuid));
+  const newest = new Set(state.pristine.slice(-keep).map((p) => p.guid));
+  return state.pristine.map((p): PruneDecision => {
+    const kept = (why: string): PruneDecision => ({ name: p.name, action: 'keep', why });
+    if (p.guid === state.running?.baseGuid) return kept("the running BE's base");
+    if (missing.has(p.name)) return { name: p.name, action: 'forget', why: 'already destroyed outside preupd' };
+    if (newest.has(p.guid)) return kept(`one of the newest ${keep}`);
+    if (stagedPristine.has(p.guid)) return kept('pristine of a staged BE');
+    if (origins.has(p.name)) return kept('has dependent clones');
+    return { name: p.name, action: 'destroy' };
+  });
+}
+
+export function formatPrune(decisions: readonly PruneDecision[], dryRun: boolean): string {
+  const verb = { destroy: dryRun ? 'would destroy' : 'destroyed', forget: dryRun ? 'would forget' : 'forgot', keep: 'keep' };
+  return decisions.map((d) => `${verb[d.action]} ${d.name}${d.why !== undefined ? ` (${d.why})` : ''}\n`).join('');
+}
