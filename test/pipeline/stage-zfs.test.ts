@@ -29,7 +29,8 @@ describe.skipIf(unusable !== undefined)(`the cycle without beadm, on real zfs ${
     expect(stage.stdout).toMatch(/staged preupd-0002 \(0 conflicts, activated\)/);
     expect(c.zfs('get', '-H', '-o', 'value', 'origin', `${c.container}/preupd-0002`).trim()).toBe('-');
     expect(readFileSync(join(c.pool.mountpoint, 'boot/grub/menu.lst'), 'utf8')).toMatch(/^default 0\ntitle preupd 0002\nbootfs .*\/ROOT\/preupd-0002\n/);
-    expect(c.log()).toContain(`bootadm update-archive -R ${stage.stdout.match(/-R (\S+) refresh/)![1]}`);
+    // pkg's plan said no rebuild and no boot-archive file was reintegrated: no bootadm.
+    expect(c.log().filter((call) => call.startsWith('bootadm'))).toEqual([]);
   }, 120_000);
 
   it('status shows the chain, the running base and the staged BE', async () => {
