@@ -84,7 +84,7 @@ async function stageLocked(ctx: CycleContext, options: StageOptions): Promise<St
     await zfs.snapshot(adminSnapshot, { recursive: true });
     if (runner.dryRun) {
       ctx.say(`# plan ${base.name} / ${adminSnapshot} / ${pristine} and reintegrate into ${target} (needs the updated BE: not in a dry run)`);
-      await finishDryRun(ctx, be, target, options);
+      await finishDryRun(ctx, { be, target, adminSnapshot, staged: `${dataset}@preupd-staged-${id}`, pkgSaysRebuild: check.plan?.bootArchiveRebuild !== false }, options);
       return { kind: 'dry-run', be };
     }
     const pass = await reintegrateSnapshots(ctx, {
@@ -131,13 +131,19 @@ async function stageLocked(ctx: CycleContext, options: StageOptions): Promise<St
 }
 
 /** The dry run's remaining commands, in the real run's order. */
-async function finishDryRun(ctx: CycleContext, be: string, target: string, options: StageOptions): Promise<void> {
-  const { runner, bootEnvironments: bes } = ctx.system;
-  await carrySmfRepository(ctx, '<running root snapshot>', target);
-  await installFirstBootService(runner, target, defaultFirstBootService(options.finishCommand));
-  await updateBootArchive(runner, target);
-  await bes.unmount(be);
-  if (options.activate) await bes.activate(be);
+async function finishDryRun(
+  ctx: CycleContext,
+  dry: { be: string; target: string; adminSnapshot: string; staged: string; pkgSaysRebuild: boolean },
+  options: StageOptions,
+): Promise<void> {
+  const { runner, zfs, bootEnvironments: bes } = ctx.system;
+  await carrySmfRepository(ctx, dry.adminSnapshot, dry.target);
+  await installFirstBootService(runner, dry.target, defaultFirstBootService(options.finishCommand));
+  if (dry.pkgSaysRebuild) await updateBootArchive(runner, dry.target);
+  else ctx.say(`# bootadm update-archive -R ${dry.target} only if the plan writes a boot-archive file`);
+  await bes.unmount(dry.be);
+  await zfs.snapshot(dry.staged, { recursive: true });
+  if (options.activate) await bes.activate(dry.be);
 }
 
 async function carrySmfRepository(ctx: CycleContext, adminRoot: string, target: string): Promise<void> {

@@ -1,0 +1,105 @@
+/**
+ * stage through the beadm stand-in on a real (zfs-fuse) pool: the --dry-run command sequence,
+ * a stage that fails half-way (pkg exits 1 after changing the clone) leaving nothing behind,
+ * and a second update arriving before the first staged BE was booted.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STAND_IN_BIN } from '../fixtures/stand-ins.js';
+import { zfsUnusableReason } from '../fixtures/zfs-pool.js';
+import { createCycle, writeTree, type Cycle } from './cycle-fixture.js';
+
+const unusable = zfsUnusableReason();
+
+describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusable ?? ''}`, () => {
+  let c: Cycle;
+  const datasets = () => c.zfs('list', '-H', '-o', 'name', '-t', 'all', '-r', c.container);
+  /** Command lines with the run's variable parts (pool, temp dirs, stamp) named. */
+  const normalised = (stdout: string) =>
+    stdout
+      .split('\n')
+      .filter((line) => line.startsWith('+ ') || line.startsWith('# '))
+      .map((line) =>
+        line
+          .replaceAll(`${STAND_IN_BIN}/`, '')
+          .replaceAll(c.pool.name, 'POOL')
+          .replace(/\/tmp\/preupd-stage-\w+/g, 'TARGET')
+          .replace(/\d{8}T\d{6}Z/g, 'STAMP'),
+      );
+
+  beforeAll(async () => {
+    c = createCycle('beadm', { beadm: true });
+    expect((await c.preupd('init', '--base-snapshot', `${c.container}/be0@install`)).status).toBe(0);
+    writeTree(c.updateDir, { 'etc/motd': 'Welcome to OpenIndiana\n' });
+  }, 60_000);
+  afterAll(() => c?.cleanup());
+
+  it('--dry-run prints the exact commands and changes nothing', async () => {
+    const before = datasets();
+    const dry = await c.preupd('stage', '--dry-run', '--activate');
+    expect([dry.status, dry.stderr]).toEqual([0, '']);
+    // spec/illumos.md §5.4: create from the pristine snapshot, mount, pkg -R, snapshots, unmount, activate.
+    expect(normalised(dry.stdout)).toEqual([
+      "+ beadm create -e be0@install -d 'preupd 0002' preupd-0002",
+      '+ beadm mount preupd-0002 TARGET',
+      '+ pkg -R TARGET refresh',
+      '+ pkg -R TARGET update -f --accept --parsable=0',
+      '+ zfs snapshot -r POOL/ROOT/preupd-0002@preupd-pristine-0002',
+      '+ zfs snapshot -r POOL/ROOT/be0@preupd-stage-STAMP',
+      '# plan POOL/ROOT/be0@install / POOL/ROOT/be0@preupd-stage-STAMP / POOL/ROOT/preupd-0002@preupd-pristine-0002 and reintegrate into TARGET (needs the updated BE: not in a dry run)',
+      '# copy the SMF repository POOL/ROOT/be0@preupd-stage-STAMP/etc/svc/repository.db to TARGET/etc/svc/repository.db',
+      '# install TARGET/var/svc/manifest/site/preupd-finish.xml (mode 444)',
+      '# install TARGET/lib/svc/method/preupd-finish (mode 555)',
+      '# bootadm update-archive -R TARGET only if the plan writes a boot-archive file',
+      '+ beadm unmount preupd-0002',
+      '+ zfs snapshot -r POOL/ROOT/preupd-0002@preupd-staged-STAMP',
+      '+ beadm activate preupd-0002',
+    ]);
+    expect(datasets()).toBe(before);
+  }, 60_000);
+
+  it('a stage that fails half-way (pkg exits 1) leaves no datasets behind and exits 3 naming pkg', async () => {
+    const before = datasets();
+    c.env.PREUPD_FAKE_PKG_FAIL = '1';
+    try {
+      const failed = await c.preupd('stage');
+      expect(failed.status).toBe(3);
+      expect(failed.stderr).toMatch(/^preupd: \S*pkg -R \S+ update -f --accept --parsable=0: exit 1: pkg: simulated failure/);
+    } finally {
+      delete c.env.PREUPD_FAKE_PKG_FAIL;
+    }
+    expect(datasets()).toBe(before);
+    expect(JSON.parse((await c.preupd('status', '--json')).stdout).staged).toEqual([]);
+  }, 60_000);
+
+  it('a second update before the first staged BE was booted replaces that BE', async () => {
+    // The stand-in pkg says a boot-archive file changed: bootadm runs on the new root.
+    c.env.PREUPD_FAKE_PKG_PLAN = '{"add-packages": [], "change-packages": [], "remove-packages": [], "boot-archive-rebuild": true}';
+    const first = await c.preupd('stage', '--activate');
+    expect([first.status, first.stderr]).toEqual([0, '']);
+    expect(c.log().filter((call) => call.startsWith('bootadm'))).toHaveLength(1);
+    writeTree(c.updateDir, { 'usr/bin/second': 'second update\n' });
+    const second = await c.preupd('stage');
+    expect([second.status, second.stderr]).toEqual([0, '']);
+    expect(second.stdout).toMatch(/staged preupd-0003 \(0 conflicts, activated; replaced preupd-0002\)/);
+    expect(datasets()).not.toMatch(/ROOT\/preupd-0002\b/);
+    const status = JSON.parse((await c.preupd('status', '--json')).stdout);
+    expect(status.staged).toMatchObject([{ be: 'preupd-0003', status: 'staged', activated: true }]);
+    // The chain is intact: 0002's pristine moved onto preupd-0003 when it was promoted.
+    expect(status.pristine.map((p: { name: string }) => p.name)).toEqual([
+      `${c.container}/preupd-0003@install`,
+      `${c.container}/preupd-0003@preupd-pristine-0002`,
+      `${c.container}/preupd-0003@preupd-pristine-0003`,
+    ]);
+    const mnt = join(c.live, '..', 'check');
+    c.zfs('set', `mountpoint=${mnt}`, `${c.container}/preupd-0003`);
+    c.zfs('mount', `${c.container}/preupd-0003`);
+    try {
+      expect(readFileSync(join(mnt, 'etc/motd'), 'utf8')).toBe('Welcome to OpenIndiana\n');
+      expect(readFileSync(join(mnt, 'usr/bin/second'), 'utf8')).toBe('second update\n');
+    } finally {
+      c.zfs('unmount', `${c.container}/preupd-0003`);
+    }
+  }, 120_000);
+});
