@@ -8,6 +8,7 @@ import { stageCommand } from './stage.js';
 import { statusCommand } from './status.js';
 import { pruneCommand } from './prune.js';
 import { bootFinishCommand } from './boot-finish.js';
+import { demoCommand } from './demo.js';
 
 /** Every top-level sub-command, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandFactory[] = [manifestCommand, diffCommand, planCommand, reintegrateCommand, initCommand, stageCommand, statusCommand, bootFinishCommand, pruneCommand];
+export const COMMANDS: readonly CommandFactory[] = [manifestCommand, diffCommand, planCommand, reintegrateCommand, initCommand, stageCommand, statusCommand, bootFinishCommand, pruneCommand, demoCommand];

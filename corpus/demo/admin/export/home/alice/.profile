@@ -1,0 +1,1 @@
+PATH=/usr/bin

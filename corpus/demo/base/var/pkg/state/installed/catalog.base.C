@@ -1,0 +1,1 @@
+{"openindiana.org": {"system/core-os": [{"version": "0.5.11,5.11-0.151.1:20110301T000000Z", "metadata": {"states": [2, 4]}}], "web/server/apache-22": [{"version": "0.5.11,5.11-0.151.1:20110301T000000Z", "metadata": {"states": [2, 4]}}]}, "_SIGNATURE": {}}

@@ -1,0 +1,1 @@
+{"openindiana.org": {"system/core-os": [{"version": "0.5.11,5.11-0.151.2:20110901T000000Z", "metadata": {"states": [2, 4]}}], "web/server/apache-22": [{"version": "0.5.11,5.11-0.151.2:20110901T000000Z", "metadata": {"states": [2, 4]}}], "service/network/ntp": [{"version": "0.5.11,5.11-0.151.2:20110901T000000Z", "metadata": {"states": [2, 4]}}]}, "_SIGNATURE": {}}

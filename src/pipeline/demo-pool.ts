@@ -1,0 +1,75 @@
+/**
+ * The demo's sample system (issue 6 item 4): a pool on a file under /var/tmp, a BE container,
+ * `be0` "running" (mounted on a directory: nothing can be mounted on /), filled from
+ * corpus/demo/base and snapshotted as `be0@install`. For `preupd demo` only: it runs zfs and
+ * zpool directly and destroys everything again.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface DemoPool {
+  readonly pool: string;
+  readonly container: string;
+  readonly work: string;
+  readonly live: string;
+  readonly config: string;
+  destroy(): void;
+}
+
+/** Why the demo cannot run on zfs here, or undefined. */
+export function zfsUnavailable(): string | undefined {
+  if (process.getuid?.() !== 0) return 'the demo creates a ZFS pool: run it as root';
+  const probe = spawnSync('zpool', ['list', '-H'], { encoding: 'utf8' });
+  if (probe.error) return `zpool: ${probe.error.message} (install zfs-fuse or run on illumos)`;
+  if (probe.status !== 0) return `zpool list: ${probe.stderr.trim()} (is zfs-fuse running?)`;
+  return undefined;
+}
+
+export function createDemoPool(baseTree: string, say: (line: string) => void): DemoPool {
+  const pool = `preupddemo${process.pid}`;
+  const image = `/var/tmp/${pool}.img`;
+  const work = mkdtempSync('/var/tmp/preupd-demo-');
+  const run = (cmd: string, ...args: string[]) => {
+    say(`$ ${cmd} ${args.join(' ')}`);
+    execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  };
+  writeFileSync(image, '');
+  truncateSync(image, 256 * 1024 * 1024);
+  const container = `${pool}/ROOT`;
+  const live = join(work, 'roots', 'be0');
+  const destroy = () => {
+    for (let tries = 0; tries < 10; tries++) {
+      if (spawnSync('zpool', ['destroy', '-f', pool], { stdio: 'ignore' }).status === 0) break;
+      spawnSync('sleep', ['0.3']);
+    }
+    rmSync(image, { force: true });
+    rmSync(work, { recursive: true, force: true });
+  };
+  try {
+    run('zpool', 'create', '-m', join(work, 'pool'), pool, image);
+    mkdirSync(join(work, 'pool', 'boot', 'grub'), { recursive: true });
+    // be0 inherits its mountpoint from the container (zfs-fuse mounts clones despite canmount=noauto).
+    run('zfs', 'create', '-o', `mountpoint=${join(work, 'roots')}`, container);
+    run('zfs', 'create', `${container}/be0`);
+    run('cp', '-a', `${baseTree}/.`, live);
+    run('zfs', 'snapshot', `${container}/be0@install`);
+  } catch (err) {
+    destroy();
+    throw err;
+  }
+  const config = join(work, 'preupd.conf');
+  writeFileSync(config, `${JSON.stringify({ pool, beContainer: container, stateDataset: `${pool}/preupd`, stateMountpoint: join(work, 'state') }, null, 2)}\n`);
+  return { pool, container, work, live, config, destroy };
+}
+
+/** What booting the new BE does to mounts: the old root moves away, the new one takes the root path. */
+export function bootInto(demo: DemoPool, be: string, say: (line: string) => void): void {
+  const run = (...args: string[]) => {
+    say(`$ zfs ${args.join(' ')}`);
+    execFileSync('zfs', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  };
+  run('set', `mountpoint=${demo.live}-old`, `${demo.container}/be0`);
+  run('set', `mountpoint=${demo.live}`, `${demo.container}/${be}`);
+  run('mount', `${demo.container}/${be}`);
+}
