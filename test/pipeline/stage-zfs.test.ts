@@ -3,7 +3,8 @@
  * pkg -R update, pristine snapshot, reintegration, SMF service, menu.lst, bootfs, promote),
  * status, a late edit in the old BE, "booting" the new BE, boot-finish, prune.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zfsUnusableReason } from '../fixtures/zfs-pool.js';
@@ -17,6 +18,18 @@ describe.skipIf(unusable !== undefined)(`the cycle without beadm, on real zfs ${
     c = createCycle('cycle', { beadm: false });
   });
   afterAll(() => c?.cleanup());
+
+  it('refuses bad input with one line and exit 2, changing nothing', async () => {
+    const before = c.zfs('list', '-H', '-o', 'name', '-t', 'all', '-r', c.pool.name);
+    const notClone = await c.preupd('init');
+    expect([notClone.status, notClone.stderr]).toEqual([2, `preupd: ${c.container}/be0: the running BE is not a clone: name its pristine snapshot with --base-snapshot\n`]);
+    const badName = await c.preupd('init', '--base-snapshot', `${c.container}/be0@in stall`);
+    expect(badName.status).toBe(2);
+    expect(badName.stderr).toMatch(/not a valid ZFS snapshot name: invalid character " "\n$/);
+    const early = await c.preupd('stage');
+    expect([early.status, early.stderr.split('\n').length]).toEqual([2, 2]);
+    expect(c.zfs('list', '-H', '-o', 'name', '-t', 'all', '-r', c.pool.name)).toBe(before);
+  }, 60_000);
 
   it('init adopts be0@install, stage --activate makes preupd-0002 with the update and the admin edit', async () => {
     const init = await c.preupd('init', '--base-snapshot', `${c.container}/be0@install`);
@@ -43,6 +56,17 @@ describe.skipIf(unusable !== undefined)(`the cycle without beadm, on real zfs ${
     ]);
     expect(json.staged).toMatchObject([{ be: 'preupd-0002', status: 'staged', activated: true, conflicts: 0 }]);
     expect((await c.preupd('status')).stdout).toMatch(/preupd-0002  staged, activated, 0 conflicts/);
+  }, 60_000);
+
+  it('a held lock is exit 2 naming its holder', async () => {
+    const lock = join(c.stateDir, 'preupd.lock');
+    writeFileSync(lock, `${JSON.stringify({ pid: process.pid, host: hostname(), command: 'stage', since: 'now' })}\n`);
+    try {
+      const held = await c.preupd('prune');
+      expect([held.status, held.stderr]).toEqual([2, `preupd: ${lock}: held by stage (pid ${process.pid} on ${hostname()} since now)\n`]);
+    } finally {
+      rmSync(lock);
+    }
   }, 60_000);
 
   it('boot-finish carries an edit made after staging, once', async () => {
