@@ -6,8 +6,8 @@
 //   node native-bench/diff.mjs [--pairs N] [--prepare-only] [--preupd PATH]
 //
 // The trees: control = the shared benchmark tree of tree.mjs, read only (never modified here);
-// test = a full copy of it (`cp -a`, so new inodes: no same-file shortcut applies, every pair of
-// files with equal size is hashed, as rsync -c does) with about 0.5 % of its paths changed:
+// test = a full copy of it (`cp -a`, so new inodes: no same-file shortcut applies, and the
+// default mode hashes every pair of regular files, as rsync -c hashes every pair of equal size) with about 0.5 % of its paths changed:
 // contents (same size and mtime), contents (new size), chmod, chown, mtime only, added and
 // deleted files. The copy is made once and reused; diff/diff-trees.json (written last) lists the
 // mutations.
@@ -84,6 +84,8 @@ function mutate(tree, entries, log) {
         buf[buf.length >> 1] ^= 0xff;
         writeFileSync(full, buf);
         // Same size and the old mtime: only a hash can see it (rsync -n without -c cannot).
+        // Node sets times to the millisecond: files whose mtime had a finer part keep a
+        // slightly different mtime, and --quick hashes those (RESULTS-diff.md, notes).
         utimesSync(full, st.atime, st.mtime);
       } else if (kind === 'contentNewSize') {
         writeFileSync(full, Buffer.concat([readFileSync(full), Buffer.from('preupd bench\n')]));
@@ -134,6 +136,7 @@ export function ensureDiffTrees(log = (m) => console.error(m)) {
 // Measuring.
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+const NOTES_MARKER = '<!-- Notes: written by hand; diff.mjs keeps everything from this line on. -->';
 const log = (m) => console.error(`[bench-diff] ${m}`);
 
 /** The measured commands, as argv (a shell only where a pipeline or redirect is needed). */
@@ -275,7 +278,11 @@ async function main() {
   run.loadEnd = loadavg().map((x) => x.toFixed(1)).join(' ');
   writeFileSync(join(DIFF_ROOT, opt.smoke ? 'smoke-run.json' : 'last-run.json'), JSON.stringify({ run, check }, null, 1));
   const text = formatResults(state, run, check, cmds, pairs);
-  writeFileSync(opt.smoke ? join(DIFF_ROOT, 'RESULTS-smoke.md') : join(HERE, 'RESULTS-diff.md'), text);
+  const resultsFile = opt.smoke ? join(DIFF_ROOT, 'RESULTS-smoke.md') : join(HERE, 'RESULTS-diff.md');
+  // The hand-written analysis below NOTES_MARKER survives a new run.
+  const old = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '';
+  const notes = old.includes(NOTES_MARKER) ? old.slice(old.indexOf(NOTES_MARKER)) : `${NOTES_MARKER}\n`;
+  writeFileSync(resultsFile, `${text}\n${notes}`);
   console.log(text);
 }
 
@@ -302,7 +309,8 @@ Written by \`node native-bench/diff.mjs\` (issue 3, item 5); ${run.date}.
   test = \`${state.test}\`, a \`cp -a\` copy of it (new inodes, so the same-file shortcut never
   applies and preupd hashes every pair of regular files, as rsync -c does) with
   ${state.mutations.length} mutated paths (${(100 * state.mutations.length / state.entries).toFixed(2)} %): ${RECIPE.kinds.map((k) => `${state.mutations.filter((m) => m.kind === k).length} ${k}`).join(', ')}.
-  Same-size content changes keep their mtime, so tools that trust size + mtime cannot see them.
+  Same-size content changes get their old mtime back (to the millisecond: Node's utimes), so
+  tools that trust size + mtime cannot see them where the old mtime had no finer part.
 - **Warm before every measured run**: \`tar -cf - TREE | cat >/dev/null\` of both trees (the page
   cache drops files idle for about a minute here); P1/G1 warm their manifest files instead.
   Median warm time ${f2(median(run.warm))} s, not counted.
