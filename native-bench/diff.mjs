@@ -107,7 +107,10 @@ function mutate(tree, entries, log) {
 
 /** Returns { control, test, entries, mutations }, copying and mutating the test tree when needed. */
 export function ensureDiffTrees(log = (m) => console.error(m)) {
-  const base = ensureTree(DEFAULT_ROOT, log);
+  // The shared tree as it is: rebuilding it (ensureTree does when its recipe changed) could
+  // pull it from under another benchmark, so ensureTree runs only when there is none yet.
+  const sharedState = join(DEFAULT_ROOT, 'tree.json');
+  const base = existsSync(sharedState) ? JSON.parse(readFileSync(sharedState, 'utf8')) : ensureTree(DEFAULT_ROOT, log);
   const test = join(DIFF_ROOT, 'test');
   const statePath = join(DIFF_ROOT, 'diff-trees.json');
   if (existsSync(statePath) && existsSync(test)) {
