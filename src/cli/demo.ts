@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
-import { bootInto, createDemoPool, zfsUnavailable } from '../pipeline/demo-pool.js';
+import { createDirDemoPool } from '../pipeline/demo-dir-pool.js';
+import { createDemoPool, zfsUnavailable } from '../pipeline/demo-pool.js';
 import type { CommandFactory } from './command.js';
 import type { CliIo } from './io.js';
 
@@ -20,19 +21,28 @@ const standIns = join(checkout, 'test', 'fixtures', 'bin');
 export const demoCommand: CommandFactory = ({ io, exit }) => ({
   command: 'demo',
   describe: 'the whole update cycle on a bundled sample system (a ZFS pool on a file; needs root and zfs)',
-  builder: (y) => y.option('keep', { type: 'boolean', default: false, describe: 'keep the pool afterwards (destroy it with zpool destroy)' }),
+  builder: (y) =>
+    y
+      .option('keep', { type: 'boolean', default: false, describe: 'keep the pool afterwards (destroy it with zpool destroy)' })
+      .option('directories', { type: 'boolean', default: false, describe: 'use the directory backend (copies) even where zfs works' }),
   handler: async (parsed) => {
-    const args = parsed as unknown as { keep: boolean };
-    const unavailable = zfsUnavailable();
-    // The directory backend (issue 6 item 4, for machines without zfs) is not written yet.
-    if (unavailable !== undefined) throw new UsageError(`demo: ${unavailable}; the directory backend is not implemented`);
+    const args = parsed as unknown as { keep: boolean; directories: boolean };
     const say = (line: string) => io.stdout(`${line}\n`);
-    await say('== 1. a sample OpenSolaris-like system (corpus/demo/base, a v4 var/pkg image) on a file-backed pool');
-    const demo = createDemoPool(join(corpus, 'base'), (line) => void say(line));
+    const unavailable = args.directories ? 'asked for --directories' : zfsUnavailable();
+    if (unavailable === undefined) {
+      await say('== 1. a sample OpenSolaris-like system (corpus/demo/base, a v4 var/pkg image) on a file-backed pool');
+    } else {
+      await say(`NOTE: no ZFS here (${unavailable}): this demo runs on a directory backend that imitates zfs with`);
+      await say('      full copies. It is for demos and tests only; real systems need ZFS.');
+      await say('== 1. a sample OpenSolaris-like system (corpus/demo/base, a v4 var/pkg image) on the directory backend');
+    }
+    const log = (line: string) => void say(line);
+    const demo = unavailable === undefined ? createDemoPool(join(corpus, 'base'), log) : createDirDemoPool(join(corpus, 'base'), log);
     let failed = false;
     try {
       const env: NodeJS.ProcessEnv = {
         ...io.env,
+        ...demo.env,
         PREUPD_CONFIG: demo.config,
         PREUPD_ROOT: demo.live,
         PREUPD_PKG: join(standIns, 'pkg'),
@@ -60,7 +70,7 @@ export const demoCommand: CommandFactory = ({ io, exit }) => ({
       await say('\n== 4. the admin keeps working in the old BE after staging (corpus/demo/late)');
       await copyTree(io, join(corpus, 'late'), demo.live);
       await say('\n== 5. first boot of preupd-0002; its SMF service runs boot-finish (then disables and deletes itself)');
-      bootInto(demo, 'preupd-0002', (line) => void say(line));
+      demo.boot('preupd-0002');
       await preupd('boot-finish');
       await preupd('status');
       await say('\n== 6. the new root');

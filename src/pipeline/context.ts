@@ -4,6 +4,7 @@
  */
 import { InputError } from '../errors.js';
 import { createSystem, type System } from '../system/system.js';
+import { createDirZfsRunner } from './dir-zfs-runner.js';
 import { DEFAULT_CONFIG_PATH, loadConfig, type PreupdConfig } from './config.js';
 import { readState } from './state-file.js';
 import { syncSnapshotNames } from './state-snapshots.js';
@@ -31,14 +32,20 @@ export interface ContextOptions {
 
 export async function openContext(options: ContextOptions): Promise<CycleContext> {
   const config = await loadConfig(options.env.PREUPD_CONFIG || DEFAULT_CONFIG_PATH);
+  const runnerOptions = {
+    env: options.env,
+    dryRun: options.dryRun ?? false,
+    onCommand: (line: string) => options.say(line.startsWith('#') ? line : `+ ${line}`),
+  };
+  // PREUPD_DIR_ZFS: the demo's directory backend (copies, never for a real system).
+  const store = options.env.PREUPD_DIR_ZFS;
   const system =
     options.system ??
     (await createSystem({
       pool: config.pool,
       beContainer: config.beContainer,
-      env: options.env,
-      dryRun: options.dryRun ?? false,
-      onCommand: (line) => options.say(line.startsWith('#') ? line : `+ ${line}`),
+      ...runnerOptions,
+      ...(store ? { runner: createDirZfsRunner(store, runnerOptions) } : {}),
     }));
   return { config, system, rootPath: options.env.PREUPD_ROOT || '/', say: options.say };
 }

@@ -14,6 +14,10 @@ export interface DemoPool {
   readonly work: string;
   readonly live: string;
   readonly config: string;
+  /** What this backend adds to the environment of the preupd runs. */
+  readonly env: Readonly<Record<string, string>>;
+  /** What booting `be` does to mounts: the old root moves away, `be` takes the root path. */
+  boot(be: string): void;
   destroy(): void;
 }
 
@@ -60,16 +64,12 @@ export function createDemoPool(baseTree: string, say: (line: string) => void): D
   }
   const config = join(work, 'preupd.conf');
   writeFileSync(config, `${JSON.stringify({ pool, beContainer: container, stateDataset: `${pool}/preupd`, stateMountpoint: join(work, 'state') }, null, 2)}\n`);
-  return { pool, container, work, live, config, destroy };
+  const boot = (be: string) => {
+    for (const args of [['set', `mountpoint=${live}-old`, `${container}/be0`], ['set', `mountpoint=${live}`, `${container}/${be}`], ['mount', `${container}/${be}`]]) {
+      say(`$ zfs ${args.join(' ')}`);
+      execFileSync('zfs', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    }
+  };
+  return { pool, container, work, live, config, env: {}, boot, destroy };
 }
 
-/** What booting the new BE does to mounts: the old root moves away, the new one takes the root path. */
-export function bootInto(demo: DemoPool, be: string, say: (line: string) => void): void {
-  const run = (...args: string[]) => {
-    say(`$ zfs ${args.join(' ')}`);
-    execFileSync('zfs', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  };
-  run('set', `mountpoint=${demo.live}-old`, `${demo.container}/be0`);
-  run('set', `mountpoint=${demo.live}`, `${demo.container}/${be}`);
-  run('mount', `${demo.container}/${be}`);
-}
