@@ -50,6 +50,10 @@ async function stageLocked(ctx: CycleContext, options: StageOptions): Promise<St
   const now = options.now ?? new Date();
   const { state } = await loadInitialisedState(ctx);
   const running = await findRunningBe(ctx);
+  // Booted into a staged BE whose second pass has not run: staging now would replace it.
+  if (unbootedStaged(state).some((s) => s.be === running.be)) {
+    throw new InputError(ctx.config.stateMountpoint, undefined, `${running.be} is running but not finished: run \`preupd boot-finish\` first`);
+  }
   const base = findPristine(state, await runningBase(ctx, state, running))!;
   const latest = latestPristine(state)!;
   const from = snapshotOnBe(beContainer, latest.name);
@@ -84,7 +88,14 @@ async function stageLocked(ctx: CycleContext, options: StageOptions): Promise<St
     await zfs.snapshot(adminSnapshot, { recursive: true });
     if (runner.dryRun) {
       ctx.say(`# plan ${base.name} / ${adminSnapshot} / ${pristine} and reintegrate into ${target} (needs the updated BE: not in a dry run)`);
-      await finishDryRun(ctx, { be, target, adminSnapshot, staged: `${dataset}@preupd-staged-${id}`, pkgSaysRebuild: check.plan?.bootArchiveRebuild !== false }, options);
+      const dry = { be, target, adminSnapshot, staged: `${dataset}@preupd-staged-${id}`, pkgSaysRebuild: check.plan?.bootArchiveRebuild !== false };
+      await finishDryRun(ctx, dry, { ...options, activate: options.activate || unbootedStaged(state).some((s) => s.activated) });
+      for (const old of unbootedStaged(state)) {
+        // The new BE would be a clone of old's pristine when that was the newest: promoted first.
+        if (latest.name.startsWith(`${old.dataset}@`)) await zfs.promote(dataset);
+        await bes.destroy(old.be);
+        await zfs.destroy(old.adminSnapshot.name, { recursive: true });
+      }
       return { kind: 'dry-run', be };
     }
     const pass = await reintegrateSnapshots(ctx, {

@@ -35,6 +35,19 @@ describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusabl
   }, 60_000);
   afterAll(() => c?.cleanup());
 
+  it('with nothing to update, stage says so and leaves nothing behind', async () => {
+    const before = datasets();
+    c.env.PREUPD_FAKE_PKG_UPDATE = join(c.live, '..', 'no-update');
+    try {
+      const none = await c.preupd('stage');
+      expect([none.status, none.stderr]).toEqual([0, '']);
+      expect(none.stdout).toMatch(/\nno updates available\n$/);
+    } finally {
+      c.env.PREUPD_FAKE_PKG_UPDATE = c.updateDir;
+    }
+    expect(datasets()).toBe(before);
+  }, 60_000);
+
   it('--dry-run prints the exact commands and changes nothing', async () => {
     const before = datasets();
     const dry = await c.preupd('stage', '--dry-run', '--activate');
@@ -86,6 +99,15 @@ describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusabl
     expect(datasets()).not.toMatch(/ROOT\/preupd-0002\b/);
     const status = JSON.parse((await c.preupd('status', '--json')).stdout);
     expect(status.staged).toMatchObject([{ be: 'preupd-0003', status: 'staged', activated: true }]);
+    // A dry run of a third stage lists the replacement too: promote, destroy the old BE and its snapshot.
+    writeTree(c.updateDir, { 'usr/bin/third': 'third\n' });
+    const dry = normalised((await c.preupd('stage', '--dry-run')).stdout);
+    expect(dry.slice(-4)).toEqual([
+      '+ beadm activate preupd-0004',
+      '+ zfs promote POOL/ROOT/preupd-0004',
+      '+ beadm destroy -F preupd-0003',
+      '+ zfs destroy -r POOL/ROOT/be0@preupd-stage-STAMP',
+    ]);
     // The chain is intact: 0002's pristine moved onto preupd-0003 when it was promoted.
     expect(status.pristine.map((p: { name: string }) => p.name)).toEqual([
       `${c.container}/preupd-0003@install`,
