@@ -71,12 +71,12 @@ describe.skipIf(unusable !== undefined)(`the cycle without beadm, on real zfs ${
 
   it('boot-finish carries an edit made after staging, once', async () => {
     writeFileSync(join(c.live, 'etc/late.conf'), 'made after staging\n');
-    bootInto(c, 'preupd-0002');
+    const root = bootInto(c, 'preupd-0002');
     const finish = await c.preupd('boot-finish');
     expect([finish.status, finish.stderr]).toEqual([0, '']);
-    expect(readFileSync(join(c.live, 'etc/late.conf'), 'utf8')).toBe('made after staging\n');
-    expect(readFileSync(join(c.live, 'etc/hosts'), 'utf8')).toContain('10.0.0.2 nas');
-    expect(existsSync(join(c.live, 'lib/svc/method/preupd-finish'))).toBe(true);
+    expect(readFileSync(join(root, 'etc/late.conf'), 'utf8')).toBe('made after staging\n');
+    expect(readFileSync(join(root, 'etc/hosts'), 'utf8')).toContain('10.0.0.2 nas');
+    expect(existsSync(join(root, 'lib/svc/method/preupd-finish'))).toBe(true);
     expect((await c.preupd('boot-finish')).stdout).toBe('preupd-0002: nothing to finish\n');
   }, 120_000);
 
@@ -94,12 +94,27 @@ describe.skipIf(unusable !== undefined)(`the cycle without beadm, on real zfs ${
     expect(c.zfs('list', '-H', '-o', 'name', '-t', 'snapshot', '-r', c.container)).not.toContain(install);
     expect(JSON.parse((await c.preupd('status', '--json')).stdout).pristine).toHaveLength(1);
   }, 120_000);
+
+  it('stage --json with nothing to update: JSON on stdout, the clone made and destroyed on stderr', async () => {
+    const before = c.zfs('list', '-H', '-o', 'name', '-t', 'all', '-r', c.pool.name);
+    const none = await c.preupd('stage', '--json');
+    expect([none.status, JSON.parse(none.stdout)]).toEqual([0, { kind: 'no-updates' }]);
+    expect(none.stderr).toMatch(/^\+ zfs clone .*preupd-0002@preupd-pristine-0002 \S+\/ROOT\/preupd-0003\n/);
+    expect(none.stderr).toMatch(/\n\+ zfs destroy -r \S+\/ROOT\/preupd-0003\n/);
+    expect(c.zfs('list', '-H', '-o', 'name', '-t', 'all', '-r', c.pool.name)).toBe(before);
+  }, 60_000);
 });
 
-/** What booting does to mounts: the old root moves away, the new BE is mounted on the root path. */
-function bootInto(c: Cycle, be: string): void {
-  c.zfs('set', `mountpoint=${c.live}-old`, `${c.container}/be0`);
-  c.zfs('set', `mountpoint=${c.live}`, `${c.container}/${be}`);
-  c.zfs('mount', `${c.container}/${be}`);
+/**
+ * What booting does, as far as preupd sees it: the new BE is mounted on the root path. The
+ * root path moves to the BE's inherited mountpoint instead of giving it a local one: a clone
+ * copies a local mountpoint, and zfs-fuse mounts a new clone despite canmount=noauto.
+ */
+function bootInto(c: Cycle, be: string): string {
+  const dataset = `${c.container}/${be}`;
+  if (c.zfs('get', '-H', '-o', 'value', 'mounted', dataset).trim() !== 'yes') c.zfs('mount', dataset);
+  const root = c.zfs('get', '-H', '-o', 'value', 'mountpoint', dataset).trim();
+  c.env.PREUPD_ROOT = root;
   c.env.PREUPD_FAKE_BE_RUNNING = be;
+  return root;
 }
