@@ -21,18 +21,6 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const MODIFIER_RULES = '/\nCHECK all\nIGNORE dirmtime\n/ a* !a.b\nIGNORE contents mtime\n';
 const DEFAULT_RULES = '/\nCHECK all\nIGNORE dirmtime\n';
 
-/**
- * The known bug below (it.fails): a directory replaced by a file that MODIFIER_RULES's second
- * block matches. Kept out of the property until it is fixed; remove this then.
- */
-function hitsTypeChangeBug(rules: string, control: TreeModel, test: TreeModel): boolean {
-  if (rules !== MODIFIER_RULES) return false;
-  return [...test].some(([p, n]) => {
-    const base = p.slice(p.lastIndexOf('/') + 1);
-    return n.kind === 'file' && control.get(p)?.kind === 'dir' && base.startsWith('a') && base !== 'a.b';
-  });
-}
-
 describe.runIf(isRootOnLinux)('preupd diff against manifest compare', () => {
   it.each([
     ['the default rules', DEFAULT_RULES, undefined, 'md5', []],
@@ -42,7 +30,6 @@ describe.runIf(isRootOnLinux)('preupd diff against manifest compare', () => {
     writeFileSync(rulesFile, rules);
     await fc.assert(
       fc.asyncProperty(mutatedForestArb, async ({ control, model: test }) => {
-        fc.pre(!hitsTypeChangeBug(rules, control, test));
         const c = writeTree(control, scratch);
         const t = writeTree(test, scratch);
         const [cm, tm] = [join(c + '.manifest'), join(t + '.manifest')];
@@ -70,13 +57,10 @@ describe.runIf(isRootOnLinux)('preupd diff against manifest compare', () => {
     );
   }, SLOW);
 
-  // Bug: for a pair of a directory (control) and a file (test), diff hashes the file because
-  // the rules for the control's name and type compare contents (comparesContents in
-  // src/cli/diff.ts, resolvePair in src/diff/lazy-contents.ts). But manifest create decides
-  // hashing per file by check_rules(path, 'F') (spec/bart.md §3.6): here the second block
-  // (a*, IGNORE contents) applies, the file's line says '-', and compare reports
-  // `contents control: test:-`; diff reports the file's hash instead.
-  it.fails('fills the contents of a file that replaced a directory as manifest create would (-)', async () => {
+  // A file that replaced a directory: manifest create decides hashing per file by
+  // check_rules(path, 'F') (spec/bart.md §3.6), here the a* block with IGNORE contents, so
+  // the file's line says '-' and so must diff's.
+  it('fills the contents of a file that replaced a directory as manifest create would (-)', async () => {
     const rulesFile = join(scratch, 'rules-type-change');
     writeFileSync(rulesFile, MODIFIER_RULES);
     const node = { perms: 0o755, uid: 0, gid: 0, mtime: 1_600_000_000 };

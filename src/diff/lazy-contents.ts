@@ -1,7 +1,9 @@
 /**
  * Joins the lines of two trees by name and fills in the contents field only where a
  * comparison needs it (spec/cli.md, `preupd diff`). The walker leaves F lines unhashed with a
- * tab and `ino:ctimeMs:mtimeMs` at the end; a manifest file gives lines with their hashes.
+ * tab and `ino:ctimeMs:mtimeMs:hashed` at the end (`hashed`: whether manifest create would
+ * hash the file under the rules; if not, its contents stay `-` as in a manifest); a manifest
+ * file gives lines with their hashes.
  *
  * A pair of files is taken as equal without reading it when it is the same file (same inode,
  * size, mtime and ctime: two snapshots of one ZFS lineage, or a snapshot and its clone), or
@@ -41,6 +43,8 @@ interface Entry {
   /** `ino:ctimeMs` of a live file, for the same-file test. */
   identity?: string;
   mtimeMs?: string;
+  /** A live file that manifest create would leave unhashed (`-`). */
+  unhashed?: boolean;
 }
 
 function entryOf(raw: string): Entry {
@@ -49,9 +53,10 @@ function entryOf(raw: string): Entry {
   const fields = line.split(' ');
   const entry: Entry = { line, name: fields[0]!, type: fields[1]!, size: fields[2]!, mtime: fields[5]! };
   if (tab >= 0) {
-    const [ino, ctimeMs, mtimeMs] = raw.slice(tab + 1).split(':');
+    const [ino, ctimeMs, mtimeMs, hashed] = raw.slice(tab + 1).split(':');
     entry.identity = `${ino}:${ctimeMs}`;
     entry.mtimeMs = mtimeMs;
+    entry.unhashed = hashed === '0';
   }
   return entry;
 }
@@ -74,7 +79,7 @@ async function fill(
   hash: ((name: string) => Promise<HashedContents>) | undefined,
   opts: LazyContentsOptions,
 ): Promise<string> {
-  if (!hash) return entry.line;
+  if (!hash || entry.unhashed) return entry.line;
   const { contents, message } = await hash(entry.name);
   if (message) opts.onMessage(message);
   return withContents(entry.line, contents);
@@ -85,7 +90,7 @@ async function resolvePair(c: Entry, t: Entry, opts: LazyContentsOptions): Promi
   const cIsFile = c.type === 'F';
   const tIsFile = t.type === 'F';
   if ((!cIsFile && !tIsFile) || !opts.comparesContents(c.name, c.type)) return { control: c.line, test: t.line };
-  if (cIsFile && tIsFile && opts.mode !== 'paranoid') {
+  if (cIsFile && tIsFile && opts.mode !== 'paranoid' && !c.unhashed && !t.unhashed) {
     if (sameFile(c, t) || (opts.mode === 'quick' && sameSizeAndMtime(c, t))) {
       // Equal: a manifest side lends its hash to a live side; two live sides keep '-', two
       // manifests keep what they recorded.

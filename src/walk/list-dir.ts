@@ -31,8 +31,9 @@ export interface WalkContext {
    */
   deferHashAbove: number;
   /**
-   * For diff: hash nothing; F lines end with `\t<ino>:<ctimeMs>:<mtimeMs>` (a tab never
-   * occurs raw in a line) so that the caller decides which files need hashing.
+   * For diff: hash nothing; F lines end with `\t<ino>:<ctimeMs>:<mtimeMs>:<0|1>` (a tab
+   * never occurs raw in a line; the flag says whether create would hash the file) so that
+   * the caller decides which files need hashing.
    */
   lazyContents: boolean;
 }
@@ -111,7 +112,9 @@ export function describeEntry(
   };
   if (type === 'F') {
     if (ctx.lazyContents) {
-      const line = [formatEntryLine({ ...base, contents: '-' }), '\t', st.ino, ':', st.ctimeMs, ':', st.mtimeMs].join('');
+      // The last flag: whether create would hash this file (its rules, §3.6).
+      const hashed = ctx.computeChecksum ? 1 : 0;
+      const line = [formatEntryLine({ ...base, contents: '-' }), '\t', st.ino, ':', st.ctimeMs, ':', st.mtimeMs, ':', hashed].join('');
       return { exclusion, line };
     }
     if (ctx.computeChecksum && ctx.hashFile && st.size > ctx.deferHashAbove) {
