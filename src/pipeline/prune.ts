@@ -1,7 +1,8 @@
 /**
  * `preupd prune [--keep N]` (spec/cli.md, issue 6): destroys old pristine snapshots. Never the
  * running BE's base, never one with dependents (a clone's origin: zfs would refuse anyway, and
- * the clone is a BE), never the pristine of a staged BE, never the newest `keep`.
+ * the clone is a BE), never the pristine of a staged BE, never the newest `keep`. Also the
+ * stage, final and staged snapshots of stages whose second pass is done (nothing reads them).
  */
 import { loadInitialisedState, type CycleContext } from './context.js';
 import { writeState } from './state-file.js';
@@ -32,12 +33,33 @@ async function pruneLocked(ctx: CycleContext, keep: number): Promise<PruneDecisi
     next = forgetPristine(next, guid);
     if (!runner.dryRun) await writeState(ctx.config.stateMountpoint, next);
   }
-  return decisions;
+  const leftovers = await finishedStageSnapshots(ctx, state);
+  for (const name of leftovers) await zfs.destroy(name, { recursive: true });
+  return [...decisions, ...leftovers.map((name): PruneDecision => ({ name, action: 'destroy', why: 'a finished stage' }))];
+}
+
+/** Snapshots of finished stages that still exist and have no dependents. */
+async function finishedStageSnapshots(ctx: CycleContext, state: PreupdState): Promise<string[]> {
+  const { zfs } = ctx.system;
+  const names = state.staged
+    .filter((s) => s.status === 'finished')
+    .flatMap((s) => {
+      const old = s.adminSnapshot.name.slice(0, s.adminSnapshot.name.indexOf('@'));
+      return [s.adminSnapshot.name, `${old}@preupd-final-${s.stageId}`, `${s.dataset}@preupd-staged-${s.stageId}`];
+    });
+  const origins = await dependedOn(ctx);
+  const existing: string[] = [];
+  for (const name of names) if (!origins.has(name) && (await zfs.exists(name))) existing.push(name);
+  return existing;
+}
+
+async function dependedOn(ctx: CycleContext): Promise<Set<string>> {
+  const rows = await ctx.system.zfs.list({ roots: [ctx.config.pool], type: 'filesystem', depth: 'all', properties: ['origin'] });
+  return new Set(rows.map((row) => row.properties.origin).filter((o): o is string => o !== undefined && o !== '-'));
 }
 
 async function decide(ctx: CycleContext, state: PreupdState, keep: number, missing: ReadonlySet<string>): Promise<PruneDecision[]> {
-  const rows = await ctx.system.zfs.list({ roots: [ctx.config.pool], type: 'filesystem', depth: 'all', properties: ['origin'] });
-  const origins = new Set(rows.map((row) => row.properties.origin).filter((o) => o !== undefined && o !== '-'));
+  const origins = await dependedOn(ctx);
   const stagedPristine = new Set(state.staged.filter((s) => s.status !== 'finished').map((s) => s.pristineGuid));
   const newest = new Set(state.pristine.slice(-keep).map((p) => p.guid));
   return state.pristine.map((p): PruneDecision => {
