@@ -57,7 +57,10 @@ function parseWalkRules(rules: { file: string; text: string }, root: string, has
 async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
   const flags = compareFlags(args.i, io);
   const rules = args.r === undefined ? { file: 'rules', text: EVERYTHING_RULES } : await readRulesText(args.r, io);
-  const compareRules = rulesOrThrow(parseRules(rules.text, { mode: 'compare', initialFlags: flags }), rules.file);
+  // Compare starts from "all but dirmtime" minus -i: without -r, a bare `/` rule means the
+  // same as EVERYTHING_RULES but lets -i work (its global CHECK all would re-add them).
+  const compareText = args.r === undefined ? '/\n' : rules.text;
+  const compareRules = rulesOrThrow(parseRules(compareText, { mode: 'compare', initialFlags: flags }), rules.file);
   const mode: ContentsMode = args.paranoid ? 'paranoid' : args.quick ? 'quick' : 'default';
   const messages: string[] = [];
   const onMessage = (m: string) => void messages.push(m);

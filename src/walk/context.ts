@@ -17,6 +17,8 @@ export interface WalkSettings {
   deferHashAbove: number;
   /** See WalkContext.lazyContents. */
   lazyContents?: boolean;
+  /** See WalkContext.splitAbove; default: never split. */
+  splitAbove?: number;
 }
 
 /** Builds the per-thread contexts: one per rule, sharing one hasher. */
@@ -41,6 +43,7 @@ export async function contextFactory(
         rootFsType,
         deferHashAbove: settings.deferHashAbove,
         lazyContents: settings.lazyContents ?? false,
+        splitAbove: settings.splitAbove ?? Infinity,
       };
       contexts.set(key, ctx);
     }

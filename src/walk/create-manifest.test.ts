@@ -142,9 +142,10 @@ const treeArb = fc
 describe('walk order', () => {
   it('equals a full bytewise sort of the same lines, without duplicates', async () => {
     await fc.assert(
-      fc.asyncProperty(treeArb, fc.integer({ min: 1, max: 4 }), async (nodes, directories) => {
-        // Chunks of 1..4 directories and deferred hashing: the paths worker threads take.
-        const tuning = { budget: { ms: Infinity, directories }, deferHashAbove: 2 };
+      fc.asyncProperty(treeArb, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 5 }), async (nodes, directories, splitAbove) => {
+        // Chunks of 1..4 directories, deferred hashing, directories split among jobs: the
+        // paths worker threads take on large trees.
+        const tuning = { budget: { ms: Infinity, directories }, deferHashAbove: 2, splitAbove };
         const { lines } = await create(faultyFs(memTree(ROOT, nodes)), '/\n', { inThreadTuning: tuning });
         expect(lines).toEqual([...new Set(lines)].sort());
         // Every entry is there (directories too, with a rules file).

@@ -9,9 +9,8 @@ import type { WalkSettings } from './context.js';
 import { expandSubtree } from './expand-subtree.js';
 import { LineChannel, mergeSortedUnique } from './line-merge.js';
 import { describeEntry, displayName } from './list-dir.js';
-import { openPool } from './pool.js';
+import { openPool, type InThreadTuning } from './pool.js';
 import { strerror, type WalkFs } from './walk-fs.js';
-import type { ChunkBudget } from './walk-chunk.js';
 import { walkSorted, type WalkOutput } from './walker.js';
 import { contextFactory } from './context.js';
 
@@ -25,11 +24,8 @@ export interface CreateOptions {
   fs: WalkFs;
   /** Worker threads for walking and hashing; 0 walks in this thread (tests, memfs). */
   threads: number;
-  /**
-   * In-thread walks only: small chunks and deferred hashing make tests take the scheduler
-   * paths that worker threads take on large trees.
-   */
-  inThreadTuning?: { budget: ChunkBudget; deferHashAbove: number };
+  /** In-thread walks only (tests): see InThreadTuning. */
+  inThreadTuning?: InThreadTuning;
   /** For diff: see WalkContext.lazyContents. */
   lazyContents?: boolean;
 }

@@ -36,6 +36,11 @@ export interface WalkContext {
    * the caller decides which files need hashing.
    */
   lazyContents: boolean;
+  /**
+   * A directory with more entries than this is described by several jobs, so that all
+   * threads share it (a node_modules directory of 43k entries kept one thread busy alone).
+   */
+  splitAbove: number;
 }
 
 /** A line or a subtree, keyed so that sorting keys sorts the manifest (see walker.ts). */
@@ -57,6 +62,11 @@ export interface DirListing {
   items: ListedItem[];
   /** stderr text in bart's words, newline-terminated. */
   messages: string[];
+  /**
+   * Names of a large directory not described yet (see WalkContext.splitAbove): the items
+   * are then incomplete and unsorted until walker.ts has had the rest described.
+   */
+  rest?: string[];
 }
 
 /** The name bart prints: the path without the relocation root, always starting with '/'. */
@@ -153,7 +163,10 @@ export function hashContents(ctx: WalkContext, path: string): { contents: string
 export const cannotList = (path: string) => `WARNING: cannot list directory: ${path}\n`;
 export const unknownEntry = (path: string) => `WARNING: unknown directory entry: ${path}\n`;
 
-/** Lists directory `dir` (full path) whose own st_dev is `dev`. Items come back sorted. */
+/**
+ * Lists directory `dir` (full path) whose own st_dev is `dev`. Items come back sorted,
+ * unless the directory is large: then `rest` holds the names left for other jobs.
+ */
 export function listDirectory(ctx: WalkContext, dir: string, dev: number): DirListing {
   let names: string[];
   try {
@@ -161,6 +174,24 @@ export function listDirectory(ctx: WalkContext, dir: string, dev: number): DirLi
   } catch {
     return { ok: false, items: [], messages: [cannotList(dir)] };
   }
+  if (names.length > ctx.splitAbove) {
+    const { items, messages } = describeNames(ctx, dir, dev, names.slice(0, ctx.splitAbove));
+    return { ok: true, items, messages, rest: names.slice(ctx.splitAbove) };
+  }
+  const { items, messages } = describeNames(ctx, dir, dev, names);
+  items.sort(byKey);
+  return { ok: true, items, messages };
+}
+
+export const byKey = (a: ListedItem, b: ListedItem) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/** lstat and describe entries `names` of directory `dir` (unsorted). */
+export function describeNames(
+  ctx: WalkContext,
+  dir: string,
+  dev: number,
+  names: readonly string[],
+): { items: ListedItem[]; messages: string[] } {
   const messages: string[] = [];
   const items: ListedItem[] = [];
   const prefix = dir.endsWith('/') ? dir : dir + '/';
@@ -192,8 +223,7 @@ export function listDirectory(ctx: WalkContext, dir: string, dev: number): DirLi
       else messages.push(cannotList(path));
     }
   }
-  items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { ok: true, items, messages };
+  return { items, messages };
 }
 
 function canList(fs: WalkFs, path: string): boolean {

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { contextFactory, type WalkSettings } from './context.js';
 import { walkChunk, type ChunkBudget, type DirJob, type WalkChunk } from './walk-chunk.js';
 import type { Executor } from './walker.js';
-import { hashContents } from './list-dir.js';
+import { describeNames, hashContents, type ListedItem } from './list-dir.js';
 
 /** The contents field of a deferred file, and bart's message when it could not be read. */
 export interface HashedFile {
@@ -17,18 +17,29 @@ export interface HashedFile {
 }
 import type { WalkFs } from './walk-fs.js';
 
-/** Main thread to worker: walk a chunk below `dir`, or hash the file `hashPath`. */
+/**
+ * Main thread to worker: walk a chunk below `dir`, hash the file `hashPath`, or describe
+ * the entries `names` of the large directory `dir`.
+ */
 export interface PoolRequest extends DirJob {
   id: number;
   rule: number;
   rootFsType: string;
   hashPath?: string;
+  names?: string[];
 }
 export interface PoolReply {
   id: number;
   chunk?: WalkChunk;
   hashed?: HashedFile;
+  described?: Described;
   error?: { message: string; code?: string | undefined };
+}
+
+/** Entries of part of a directory, unsorted (list-dir.ts describeNames). */
+export interface Described {
+  items: ListedItem[];
+  messages: string[];
 }
 
 /** Hands out one Executor per walked rule; `close` ends the threads. */
@@ -45,9 +56,20 @@ export async function inThreadPool(settings: WalkSettings, fs: WalkFs, budget?: 
       concurrency: 1,
       walk: async (job) => walkChunk(contextFor(rule, rootFsType), job, budget),
       hash: async (path) => hashContents(contextFor(rule, rootFsType), path),
+      describe: async (job, names) => describeNames(contextFor(rule, rootFsType), job.dir, job.dev, names),
     }),
     close: async () => {},
   };
+}
+
+/**
+ * In-thread walks in tests: small chunks, deferred hashing and split directories take the
+ * scheduler paths that worker threads take on large trees.
+ */
+export interface InThreadTuning {
+  budget: ChunkBudget;
+  deferHashAbove: number;
+  splitAbove: number;
 }
 
 /**
@@ -58,11 +80,11 @@ export async function openPool(
   settings: Omit<WalkSettings, 'deferHashAbove'>,
   threads: number,
   fs: WalkFs,
-  tuning?: { budget: ChunkBudget; deferHashAbove: number },
+  tuning?: InThreadTuning,
 ): Promise<ExecutorPool> {
   return threads > 0 && workersAvailable()
     ? workerPool(settings, threads)
-    : inThreadPool({ ...settings, deferHashAbove: tuning?.deferHashAbove ?? Infinity }, fs, tuning?.budget);
+    : inThreadPool({ ...settings, deferHashAbove: tuning?.deferHashAbove ?? Infinity, splitAbove: tuning?.splitAbove ?? Infinity }, fs, tuning?.budget);
 }
 
 const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
@@ -81,8 +103,12 @@ export function workersAvailable(): boolean {
  * next job, so threads stay balanced whatever the jobs cost. Hash jobs and urgent walks go
  * first: the output is waiting for them, while other walk jobs only run ahead.
  */
+// Perf: slices of 2048 entries are ~10 ms of work: enough to share a large directory
+// between threads without a message per entry.
+const SPLIT_ABOVE = 2048;
+
 export async function workerPool(settings: Omit<WalkSettings, 'deferHashAbove'>, threads: number): Promise<ExecutorPool> {
-  const workerSettings: WalkSettings = { ...settings, deferHashAbove: 1 << 20 };
+  const workerSettings: WalkSettings = { ...settings, deferHashAbove: 1 << 20, splitAbove: SPLIT_ABOVE };
   const waiting = new Map<number, { resolve: (reply: PoolReply) => void; reject: (e: Error) => void }>();
   const queued = { hash: [] as PoolRequest[], walk: [] as PoolRequest[] };
   const held: number[] = Array.from({ length: threads }, () => 0);
@@ -128,6 +154,8 @@ export async function workerPool(settings: Omit<WalkSettings, 'deferHashAbove'>,
       concurrency: threads,
       walk: async (job, urgent) => (await send({ ...job, rule, rootFsType }, urgent)).chunk!,
       hash: async (hashPath) => (await send({ dir: '', dev: 0, rule, rootFsType, hashPath })).hashed!,
+      // Perf: the output waits for these, like for hashes.
+      describe: async (job, names) => (await send({ ...job, rule, rootFsType, names }, true)).described!,
     }),
     close: async () => {
       await Promise.all(workers.map((w) => w.terminate()));

@@ -11,7 +11,8 @@
 import type { DirListing, ListedItem } from './list-dir.js';
 import type { DirJob, WalkChunk } from './walk-chunk.js';
 import { DirQueue } from './dir-queue.js';
-import type { HashedFile } from './pool.js';
+import type { Described, HashedFile } from './pool.js';
+import { byKey } from './list-dir.js';
 
 /** Runs walking and hashing jobs; jobs may overlap and complete in any order. */
 export interface Executor {
@@ -19,6 +20,8 @@ export interface Executor {
   /** `urgent`: the output is waiting for this one; it goes before queued work. */
   walk(job: DirJob, urgent?: boolean): Promise<WalkChunk>;
   hash(path: string): Promise<HashedFile>;
+  /** Describes more entries of a large directory (DirListing.rest). */
+  describe(job: DirJob, names: string[]): Promise<Described>;
 }
 
 export interface WalkOutput {
@@ -34,6 +37,8 @@ export interface WalkOutput {
 const MAX_BUFFERED_ITEMS = 20_000;
 // Perf: a few chunks queued per thread, so no thread waits for the main thread.
 const MAX_IN_FLIGHT_PER_THREAD = 4;
+// Entries per job when a large directory is shared between threads.
+const SLICE = 2048;
 
 /**
  * Dispatches walking jobs in depth-first output order with bounded lookahead: the
@@ -83,7 +88,11 @@ class Scheduler {
 
   private start(job: DirJob, urgent = false): Promise<void> {
     const promise = this.executor.walk(job, urgent).then(async (chunk) => {
-      await Promise.all(chunk.listings.map(([, listing]) => this.hashDeferred(listing)));
+      await Promise.all(chunk.listings.map(async ([dir, listing]) => {
+        const jobFor = dir === job.dir ? job : undefined;
+        await this.describeRest(jobFor ?? { dir, dev: this.devOf(chunk, dir) }, listing);
+        await this.hashDeferred(listing);
+      }));
       this.inFlight.delete(job.dir);
       for (const [dir, listing] of chunk.listings) {
         this.done.set(dir, listing);
@@ -94,6 +103,35 @@ class Scheduler {
     });
     this.inFlight.set(job.dir, promise);
     return promise;
+  }
+
+  /** The device of a directory listed in a chunk (from its parent's item, or the job). */
+  private devOf(chunk: WalkChunk, dir: string): number {
+    for (const [, listing] of chunk.listings) {
+      const item = listing.items.find((i) => i.dir === dir && !i.needsListing);
+      if (item) return item.dev!;
+    }
+    return 0;
+  }
+
+  /**
+   * Has the rest of a large directory described by all threads, in slices; the directories
+   * found there go to `pending`, since the chunk did not know them.
+   */
+  private async describeRest(job: DirJob, listing: DirListing): Promise<void> {
+    const rest = listing.rest;
+    if (!rest) return;
+    listing.rest = undefined;
+    const slices: string[][] = [];
+    for (let i = 0; i < rest.length; i += SLICE) slices.push(rest.slice(i, i + SLICE));
+    for (const described of await Promise.all(slices.map((names) => this.executor.describe(job, names)))) {
+      for (const item of described.items) {
+        listing.items.push(item);
+        if (item.dir !== undefined && !item.needsListing) this.pending.push({ dir: item.dir, dev: item.dev! });
+      }
+      listing.messages.push(...described.messages);
+    }
+    listing.items.sort(byKey);
   }
 
   /** Completes the lines of files the listing left to be hashed by any thread. */
