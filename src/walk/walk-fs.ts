@@ -40,6 +40,8 @@ export function fsPath(path: string): string | Buffer {
   return ASCII.test(path) ? path : Buffer.from(path, 'latin1');
 }
 
+const OPEN_FLAGS = nodeFs.constants.O_RDONLY | nodeFs.constants.O_NOFOLLOW | nodeFs.constants.O_NONBLOCK;
+
 /** The subset of node:fs (and memfs) that the walker needs. */
 export type FsModule = Pick<
   typeof nodeFs,
@@ -55,7 +57,9 @@ export function walkFsOf(fs: FsModule, fsType: WalkFs['fsType'] = fsTypeOfDev): 
       return fs.lstatSync(fsPath(path), { throwIfNoEntry: false });
     },
     readlink: (path) => fs.readlinkSync(fsPath(path), { encoding: 'latin1' }) as unknown as string,
-    open: (path) => fs.openSync(fsPath(path), 'r'),
+    // lstat said regular file: if it was replaced since, never follow a symlink or block on
+    // a FIFO.
+    open: (path) => fs.openSync(fsPath(path), OPEN_FLAGS),
     read: (fd, buffer, length) => fs.readSync(fd, buffer, 0, length, null),
     close: (fd) => fs.closeSync(fd),
     fsType,
