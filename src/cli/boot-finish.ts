@@ -6,7 +6,6 @@ import { EXIT_CODES_TEXT } from './exit-codes.js';
 
 export const bootFinishCommand: CommandFactory = ({ io, exit }) => ({
   command: 'boot-finish',
-  describe: 'apply edits made in the old BE after staging (run once by the first-boot service)',
   builder: (y) => y.epilogue(`Exit status 1 means conflicts were resolved by policy (see the report).\n${EXIT_CODES_TEXT}`),
   handler: async () => {
     const { ctx, flush } = await cliContext(io);

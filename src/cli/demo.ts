@@ -20,7 +20,6 @@ const standIns = join(checkout, 'test', 'fixtures', 'bin');
 
 export const demoCommand: CommandFactory = ({ io, exit }) => ({
   command: 'demo',
-  describe: 'the whole update cycle on a bundled sample system (a ZFS pool on a file; needs root and zfs)',
   builder: (y) =>
     y
       .option('keep', { type: 'boolean', default: false, describe: 'keep the pool afterwards (destroy it with zpool destroy)' })

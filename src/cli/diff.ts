@@ -125,7 +125,6 @@ async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
 
 export const diffCommand: CommandFactory = ({ io, exit }) => ({
   command: 'diff <control> <test>',
-  describe: 'compare two trees (or a tree and a saved manifest) as manifest compare would, hashing only where needed',
   builder: (y) =>
     withCompareOutputOptions(y)
       .positional('control', { type: 'string', describe: 'the tree (or manifest) taken first, e.g. the pristine snapshot' })

@@ -6,7 +6,6 @@ import { EXIT_CODES_TEXT } from './exit-codes.js';
 
 export const initCommand: CommandFactory = ({ io, exit }) => ({
   command: 'init',
-  describe: 'adopt the running boot environment and the pristine snapshot it was made from',
   builder: (y) =>
     y
       .option('base-snapshot', { type: 'string', describe: "the running BE's pristine snapshot (default: its origin)" })

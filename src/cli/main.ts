@@ -33,7 +33,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     describe: 'drop-in for illumos bart (create | compare), same options, output and exit codes',
     handler: () => {},
   });
-  for (const command of COMMANDS) parser.command(command(ctx));
+  for (const entry of COMMANDS) {
+    // Only the command being run is loaded; the others are listed by name for --help.
+    const module = entry.name === argv[0] ? (await entry.load())(ctx) : { command: entry.name, handler: () => {} };
+    parser.command({ ...module, describe: entry.describe });
+  }
   let helpShown = false;
   try {
     await parser.parseAsync([...argv], {}, (err, _argv, output) => {

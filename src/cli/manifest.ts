@@ -7,7 +7,6 @@ const SUBCOMMANDS: readonly CommandFactory[] = [manifestCreateCommand, manifestC
 
 export const manifestCommand: CommandFactory = (ctx) => ({
   command: 'manifest',
-  describe: 'create and compare bart-compatible manifests',
   builder: (y) => {
     for (const sub of SUBCOMMANDS) y.command(sub(ctx));
     return y.demandCommand(1);

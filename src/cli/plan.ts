@@ -74,7 +74,6 @@ export const writeLatin1 = (io: CliIo, text: string) => io.stdout(Buffer.from(te
 
 export const planCommand: CommandFactory = ({ io, exit }) => ({
   command: 'plan',
-  describe: 'plan the reintegration of the admin\'s changes into update (prints, writes nothing else)',
   builder: (y) =>
     rootOptions(y)
       .option('o', { type: 'string', describe: 'also write the plan as JSON to this file (atomically), for reintegrate --plan' })

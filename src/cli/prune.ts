@@ -7,7 +7,6 @@ import { EXIT_CODES_TEXT } from './exit-codes.js';
 
 export const pruneCommand: CommandFactory = ({ io, exit }) => ({
   command: 'prune',
-  describe: "destroy old pristine snapshots (never the running BE's base, dependents, or the newest --keep)",
   builder: (y) =>
     y
       .option('keep', { type: 'number', describe: 'pristine snapshots to keep (default: retention in preupd.conf)' })

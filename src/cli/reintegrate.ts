@@ -38,7 +38,6 @@ function reviewedPlan(file: string, fresh: Plan, cwd: string): Plan {
 
 export const reintegrateCommand: CommandFactory = ({ io, exit }) => ({
   command: 'reintegrate',
-  describe: 'apply the plan to --target (a copy of update): journaled, resumable',
   builder: (y) =>
     rootOptions(y)
       .option('target', { type: 'string', demandOption: true, describe: 'the copy or clone of update to write to' })

@@ -14,7 +14,6 @@ function finishCommand(env: NodeJS.ProcessEnv): string[] {
 
 export const stageCommand: CommandFactory = ({ io, exit }) => ({
   command: 'stage',
-  describe: 'check for updates; update a clone of the newest pristine snapshot; reintegrate; register the BE',
   builder: (y) =>
     y
       .option('activate', { type: 'boolean', default: false, describe: 'boot the new BE next' })

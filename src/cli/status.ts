@@ -7,7 +7,6 @@ import { EXIT_CODES_TEXT } from './exit-codes.js';
 
 export const statusCommand: CommandFactory = ({ io, exit }) => ({
   command: 'status',
-  describe: 'chain of pristine snapshots, running and staged boot environments, conflicts',
   builder: (y) =>
     y.option('json', { type: 'boolean', default: false, describe: 'print the status as JSON' }).epilogue(EXIT_CODES_TEXT),
   handler: async (parsed) => {
