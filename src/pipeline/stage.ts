@@ -65,15 +65,16 @@ async function stageLocked(ctx: CycleContext, options: StageOptions): Promise<St
   const id = stamp(now);
   const adminSnapshot = `${running.dataset}@preupd-stage-${id}`;
   const pristine = `${dataset}@${pristineName}`;
-  if (await zfs.exists(dataset)) {
-    throw new InputError(dataset, undefined, 'exists but preupd does not know it (an interrupted stage?): destroy it, then stage again');
-  }
+  if (await zfs.exists(dataset)) await removeInterruptedStage(ctx, dataset, be, running.dataset);
 
   const target = await mkdtemp(join(tmpdir(), 'preupd-stage-'));
   const made: { be?: string; mounted: boolean; adminSnapshot?: string } = { mounted: false };
   try {
     made.be = be;
     await bes.create(be, from, `preupd ${sequence}`);
+    // Marks the BE as this stage's until it is recorded in the state: a stage killed
+    // half-way leaves a BE that the next stage recognises and removes.
+    await zfs.set(dataset, { [STAGE_IN_PROGRESS]: id });
     await bes.mount(be, target);
     made.mounted = true;
     await pkg.refresh(target);
@@ -129,6 +130,7 @@ async function stageLocked(ctx: CycleContext, options: StageOptions): Promise<St
     // Promotions above moved snapshots: store their names as they are now.
     next = (await syncSnapshotNames(next, zfs, beContainer)).state;
     await writeState(stateMountpoint, next);
+    await zfs.inherit(dataset, STAGE_IN_PROGRESS);
     return { kind: 'staged', staged, pass, replaced: older.map((s) => s.be) };
   } catch (err) {
     if (!runner.dryRun) {
@@ -164,6 +166,27 @@ async function carrySmfRepository(ctx: CycleContext, adminRoot: string, target: 
   await ctx.system.runner.effect(`copy the SMF repository ${source} to ${join(target, SMF_REPOSITORY)}`, () =>
     copyFile(source, join(target, SMF_REPOSITORY)),
   );
+}
+
+/** User property on a BE that a stage made and has not yet recorded in the state. */
+const STAGE_IN_PROGRESS = 'org.preupd:stage-in-progress';
+
+/**
+ * The next BE's dataset exists but is not in the state: remove it when a stage that was
+ * killed made it (it carries STAGE_IN_PROGRESS), with that stage's snapshot of the running
+ * root; anything else is not preupd's to destroy.
+ */
+async function removeInterruptedStage(ctx: CycleContext, dataset: string, be: string, runningDataset: string): Promise<void> {
+  const stageId = await ctx.system.zfs.getProperty(dataset, STAGE_IN_PROGRESS);
+  if (stageId === undefined) {
+    throw new InputError(dataset, undefined, 'exists but was not made by a preupd stage: destroy or rename it, then stage again');
+  }
+  ctx.say(`# ${be} is left from a stage interrupted at ${stageId}: removing it`);
+  // It may or may not still be mounted: an unmount failure alone is not a failure here.
+  await undoStage(ctx, { be, mounted: true, adminSnapshot: `${runningDataset}@preupd-stage-${stageId}` });
+  if (await ctx.system.zfs.exists(dataset)) {
+    throw new InputError(dataset, undefined, `left from an interrupted stage and could not be destroyed: destroy it, then stage again`);
+  }
 }
 
 async function throwIf(err: unknown): Promise<void> {

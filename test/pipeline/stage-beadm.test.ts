@@ -55,6 +55,7 @@ describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusabl
     // spec/illumos.md §5.4: create from the pristine snapshot, mount, pkg -R, snapshots, unmount, activate.
     expect(normalised(dry.stdout)).toEqual([
       "+ beadm create -e be0@install -d 'preupd 0002' preupd-0002",
+      '+ zfs set org.preupd:stage-in-progress=STAMP POOL/ROOT/preupd-0002',
       '+ beadm mount preupd-0002 TARGET',
       '+ pkg -R TARGET refresh',
       '+ pkg -R TARGET update -f --accept --parsable=0',
@@ -123,5 +124,27 @@ describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusabl
     } finally {
       c.zfs('unmount', `${c.container}/preupd-0003`);
     }
+  }, 120_000);
+  it('a stage killed half-way leaves a marked BE that the next stage removes; an unmarked one is refused', async () => {
+    // What a stage killed after creating its BE and the running root's snapshot leaves (the
+    // promotions above moved @install onto preupd-0003).
+    const leftover = `${c.container}/preupd-0004`;
+    c.zfs('clone', '-o', 'org.preupd:stage-in-progress=20260101T000000Z', `${c.container}/preupd-0003@install`, leftover);
+    c.zfs('snapshot', `${c.container}/be0@preupd-stage-20260101T000000Z`);
+    const staged = await c.preupd('stage');
+    expect([staged.status, staged.stderr]).toEqual([0, '']);
+    expect(staged.stdout).toContain('# preupd-0004 is left from a stage interrupted at 20260101T000000Z: removing it\n');
+    expect(datasets()).not.toContain('be0@preupd-stage-20260101T000000Z');
+    const status = JSON.parse((await c.preupd('status', '--json')).stdout);
+    expect(status.staged).toMatchObject([{ be: 'preupd-0004', status: 'staged' }]);
+    // A finished stage clears its mark.
+    expect(c.zfs('get', '-H', '-o', 'value', 'org.preupd:stage-in-progress', leftover).trim()).toBe('-');
+    // A dataset preupd did not make is not preupd's to destroy.
+    c.zfs('clone', `${c.container}/preupd-0004@install`, `${c.container}/preupd-0005`);
+    writeTree(c.updateDir, { 'usr/bin/fifth': 'fifth\n' });
+    const refused = await c.preupd('stage');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toBe(`preupd: ${c.container}/preupd-0005: exists but was not made by a preupd stage: destroy or rename it, then stage again\n`);
+    expect(datasets()).toContain(`${c.container}/preupd-0005`);
   }, 120_000);
 });
