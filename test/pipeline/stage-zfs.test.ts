@@ -1,5 +1,6 @@
 /**
- * The whole cycle without beadm on a real (zfs-fuse) pool: init, stage --activate (clone,
+ * The whole cycle without beadm on a real (zfs-fuse) pool: init, the stage --dry-run golden
+ * sequence, stage --activate --json (clone,
  * pkg -R update, pristine snapshot, reintegration, SMF service, menu.lst, bootfs, promote),
  * status, a late edit in the old BE, "booting" the new BE, boot-finish, prune.
  */
@@ -12,6 +13,22 @@ import { zfsUnusableReason } from '../fixtures/zfs-pool.js';
 import { createCycle, writeTree, type Cycle } from './cycle-fixture.js';
 
 const unusable = zfsUnusableReason();
+
+/** Dry-run command lines with the run's variable parts (pool, temp dirs, stamp, uuid) named. */
+function dryRunCommands(c: Cycle, stdout: string): string[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith('+ ') || line.startsWith('# '))
+    .map((line) =>
+      line
+        .replaceAll(c.pool.mountpoint, 'POOLMNT')
+        .replaceAll(c.pool.name, 'POOL')
+        .replace(/\S*\/test\/fixtures\/bin\//g, '')
+        .replace(/\/tmp\/preupd-(stage|view)-\w+/g, 'TMP')
+        .replace(/\d{8}T\d{6}Z/g, 'STAMP')
+        .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'UUID'),
+    );
+}
 
 describe.skipIf(unusable !== undefined)(`the cycle without beadm, on real zfs ${unusable ?? ''}`, () => {
   let c: Cycle;
@@ -38,9 +55,45 @@ describe.skipIf(unusable !== undefined)(`the cycle without beadm, on real zfs ${
     expect((await c.preupd('init', '--base-snapshot', `${c.container}/be0@install`)).stdout).toMatch(/already initialised/);
     writeFileSync(join(c.live, 'etc/hosts'), '127.0.0.1 localhost\n10.0.0.2 nas\n');
     writeTree(c.updateDir, { 'etc/motd': 'Welcome to OpenIndiana\n', 'usr/bin/newtool': 'new\n' });
-    const stage = await c.preupd('stage', '--activate');
-    expect([stage.status, stage.stderr]).toEqual([0, '']);
-    expect(stage.stdout).toMatch(/staged preupd-0002 \(0 conflicts, activated\)/);
+    const before = c.zfs('list', '-H', '-o', 'name', '-t', 'all', '-r', c.pool.name);
+    const dry = await c.preupd('stage', '--dry-run', '--activate');
+    expect([dry.status, dry.stderr]).toEqual([0, '']);
+    expect(dryRunCommands(c, dry.stdout)).toEqual([
+      // spec/illumos.md §5.4 and §6, libbe without beadm: clone the pristine snapshot as a BE,
+      // add its menu entry, mount it, pkg -R, snapshots, first-boot service, unmount, activate.
+      '+ zfs clone -o canmount=noauto -o org.opensolaris.libbe:uuid=UUID POOL/ROOT/be0@install POOL/ROOT/preupd-0002',
+      '# POOLMNT/boot/grub/menu.lst: add entry "preupd 0002" for POOL/ROOT/preupd-0002',
+      '+ zfs set org.preupd:stage-in-progress=STAMP POOL/ROOT/preupd-0002',
+      '+ zfs set org.preupd:saved-mountpoint=inherited POOL/ROOT/preupd-0002',
+      '+ zfs set mountpoint=TMP POOL/ROOT/preupd-0002',
+      '+ zfs mount POOL/ROOT/preupd-0002',
+      '+ pkg -R TMP refresh',
+      '+ pkg -R TMP update -f --accept --parsable=0',
+      '+ zfs snapshot -r POOL/ROOT/preupd-0002@preupd-pristine-0002',
+      '+ zfs snapshot -r POOL/ROOT/be0@preupd-stage-STAMP',
+      '# plan POOL/ROOT/be0@install / POOL/ROOT/be0@preupd-stage-STAMP / POOL/ROOT/preupd-0002@preupd-pristine-0002 and reintegrate into TMP (needs the updated BE: not in a dry run)',
+      '# copy the SMF repository POOL/ROOT/be0@preupd-stage-STAMP/etc/svc/repository.db to TMP/etc/svc/repository.db',
+      '# install TMP/var/svc/manifest/site/preupd-finish.xml (mode 444)',
+      '# install TMP/lib/svc/method/preupd-finish (mode 555)',
+      '# bootadm update-archive -R TMP only if the plan writes a boot-archive file',
+      '+ zfs unmount POOL/ROOT/preupd-0002',
+      '+ zfs inherit mountpoint POOL/ROOT/preupd-0002',
+      '+ zfs inherit org.preupd:saved-mountpoint POOL/ROOT/preupd-0002',
+      '+ zfs snapshot -r POOL/ROOT/preupd-0002@preupd-staged-STAMP',
+      '# POOLMNT/boot/grub/menu.lst: boot POOL/ROOT/preupd-0002 by default',
+      '+ zpool set bootfs=POOL/ROOT/preupd-0002 POOL',
+      '+ zfs promote POOL/ROOT/preupd-0002',
+    ]);
+    expect(c.zfs('list', '-H', '-o', 'name', '-t', 'all', '-r', c.pool.name)).toBe(before);
+    const stage = await c.preupd('stage', '--activate', '--json');
+    expect(stage.status).toBe(0);
+    // --json: one JSON document on stdout, the commands on stderr.
+    const result = JSON.parse(stage.stdout);
+    expect(result).toMatchObject({ kind: 'staged', staged: { be: 'preupd-0002', status: 'staged', activated: true, conflicts: 0 }, replaced: [] });
+    expect(result.pass.plan.steps.map((s: { path: string; rule: string; outcome: string }) => [s.path, s.rule, s.outcome])).toEqual([
+      ['/etc/hosts', 'R2', 'carried'],
+    ]);
+    expect(stage.stderr).toMatch(/^\+ zfs clone /m);
     expect(c.zfs('get', '-H', '-o', 'value', 'origin', `${c.container}/preupd-0002`).trim()).toBe('-');
     expect(readFileSync(join(c.pool.mountpoint, 'boot/grub/menu.lst'), 'utf8')).toMatch(/^default 0\ntitle preupd 0002\nbootfs .*\/ROOT\/preupd-0002\n/);
     // pkg's plan said no rebuild and no boot-archive file was reintegrated: no bootadm.
