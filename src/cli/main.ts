@@ -79,5 +79,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw err;
   });
-  process.exitCode = await runCli(argv, processIo());
+  const status = await runCli(argv, processIo());
+  // A command that failed while walks were still running leaves their worker threads alive;
+  // they must not keep preupd running. Exit once everything written has been handed over.
+  const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(status);
 }

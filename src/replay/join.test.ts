@@ -2,13 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pathArb } from '../../test/arbitraries/manifest.js';
 import type { ManifestEntry } from '../manifest/entry.js';
+import { escapeName } from '../manifest/format.js';
 import { joinEntries, type JoinedEntry } from './join.js';
 
 const entry = (name: string): ManifestEntry => ({ name, type: 'F', size: 0, mode: 0o100644, acl: '-', mtime: 0, uid: 0, gid: 0, contents: name });
 async function* stream(names: readonly string[]) {
   for (const name of names) yield entry(name);
 }
-const bytewise = (names: Iterable<string>) => [...new Set(names)].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+/** Manifest order: bytewise on escaped names (spec/bart.md §2.5), so `a b` after `a.b`. */
+const manifestOrder = (names: Iterable<string>) =>
+  [...new Set(names)].sort((x, y) => (escapeName(x) < escapeName(y) ? -1 : escapeName(x) > escapeName(y) ? 1 : 0));
 
 async function joined(base: string[], admin: string[], update: string[]): Promise<JoinedEntry[]> {
   const out = [];
@@ -24,15 +27,20 @@ describe('joinEntries', () => {
     ]);
   });
 
+  it('follows the manifest order of escaped names: "/a.b" before "/a b" (\\040)', async () => {
+    const out = await joined(['/a.b', '/a b'], ['/a b'], []);
+    expect(out.map((j) => [j.path, !!j.base, !!j.admin])).toEqual([['/a.b', true, false], ['/a b', true, true]]);
+  });
+
   it('refuses a stream out of order', async () => {
     await expect(joined(['/b', '/a'], [], [])).rejects.toThrow('entries out of order: /a after /b');
   });
 
   it('agrees with a join through a Map for any three sorted name sets', async () => {
-    const namesArb = fc.array(pathArb, { maxLength: 15 }).map(bytewise);
+    const namesArb = fc.array(pathArb, { maxLength: 15 }).map(manifestOrder);
     await fc.assert(fc.asyncProperty(namesArb, namesArb, namesArb, async (base, admin, update) => {
       const out = await joined(base, admin, update);
-      const expected = bytewise([...base, ...admin, ...update]).map((path) => [path, base.includes(path), admin.includes(path), update.includes(path)]);
+      const expected = manifestOrder([...base, ...admin, ...update]).map((path) => [path, base.includes(path), admin.includes(path), update.includes(path)]);
       expect(out.map((j) => [j.path, j.base?.name === j.path, j.admin?.name === j.path, j.update?.name === j.path])).toEqual(expected);
     }), { numRuns: 100 });
   });

@@ -4,6 +4,7 @@
  * treeEntries yields them; `<` on byte strings is that order.
  */
 import type { ManifestEntry } from '../manifest/entry.js';
+import { escapeName } from '../manifest/format.js';
 
 export interface JoinedEntry {
   readonly path: string;
@@ -18,28 +19,39 @@ export interface RootStreams<T> {
   readonly update: T;
 }
 
-/** Yields each path present in any root once, with its entry in each root (or undefined). */
+/**
+ * Yields each path present in any root once, with its entry in each root (or undefined).
+ * The streams come in manifest order, which sorts escaped names (`a\040b` after `a.b`):
+ * paths are compared in that form.
+ */
 export async function* joinEntries(streams: RootStreams<AsyncIterable<ManifestEntry>>): AsyncGenerator<JoinedEntry> {
   const its = [streams.base, streams.admin, streams.update].map((s) => s[Symbol.asyncIterator]());
   const heads = await Promise.all(its.map((it) => next(it)));
   for (;;) {
-    let path: string | undefined;
-    for (const h of heads) if (h && (path === undefined || h.name < path)) path = h.name;
-    if (path === undefined) return;
-    const taken = heads.map((h) => (h?.name === path ? h : undefined));
-    yield { path, base: taken[0], admin: taken[1], update: taken[2] };
+    let first: Head | undefined;
+    for (const h of heads) if (h && (first === undefined || h.key < first.key)) first = h;
+    if (first === undefined) return;
+    const key = first.key;
+    const taken = heads.map((h) => (h?.key === key ? h.entry : undefined));
+    yield { path: first.entry.name, base: taken[0], admin: taken[1], update: taken[2] };
     await Promise.all(
-      taken.map(async (t, i) => {
-        if (!t) return;
+      heads.map(async (h, i) => {
+        if (h?.key !== key) return;
         const following = await next(its[i]!);
-        if (following && following.name <= t.name) throw new Error(`entries out of order: ${following.name} after ${t.name}`);
+        if (following && following.key <= key) throw new Error(`entries out of order: ${following.entry.name} after ${h.entry.name}`);
         heads[i] = following;
       }),
     );
   }
 }
 
-async function next(it: AsyncIterator<ManifestEntry>): Promise<ManifestEntry | undefined> {
+interface Head {
+  entry: ManifestEntry;
+  /** The name as the manifest orders it. */
+  key: string;
+}
+
+async function next(it: AsyncIterator<ManifestEntry>): Promise<Head | undefined> {
   const r = await it.next();
-  return r.done ? undefined : r.value;
+  return r.done ? undefined : { entry: r.value, key: escapeName(r.value.name) };
 }
