@@ -8,6 +8,7 @@ import type { AclFlavor } from '../manifest/acl.js';
 import type { ParsedRules } from '../manifest/rules.js';
 import { createFromList, createFromRules, parseCreateRules, type CreateOptions } from '../walk/create-manifest.js';
 import { nodeWalkFs } from '../walk/walk-fs.js';
+import { countLines } from '../walk/line-merge.js';
 import type { DataOutput } from './output-file.js';
 import type { CliIo } from './io.js';
 import { NO_PROGRESS, type Progress } from './progress.js';
@@ -61,9 +62,9 @@ export async function writeManifest(
 ): Promise<number> {
   await out.write(formatHeader(req.computeChecksum || req.rules ? req.hash : 'none', manifestDate(io.env)));
   const sink = {
-    lines: (batch: string[]) => {
-      progress.add(batch.length);
-      return out.write(batch.join('\n') + '\n');
+    text: (blocks: string[]) => {
+      if (progress !== NO_PROGRESS) progress.add(countLines(blocks));
+      return out.write(blocks.join(''));
     },
     message: (text: string) => io.stderr(Buffer.from(text, 'latin1')),
   };

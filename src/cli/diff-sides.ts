@@ -11,7 +11,7 @@ import { unescapeName, type HashAlgorithm } from '../manifest/format.js';
 import { openFile, type OpenedFile } from './bart-compare.js';
 import type { ParsedRules } from '../manifest/rules.js';
 import { createFromRules, type CreateOptions } from '../walk/create-manifest.js';
-import { LineChannel } from '../walk/line-merge.js';
+import { TextChannel } from '../walk/line-merge.js';
 import { strerror, nodeWalkFs } from '../walk/walk-fs.js';
 
 export interface DiffSide {
@@ -86,8 +86,8 @@ export function walkSide(root: string, rules: ParsedRules, hash: HashAlgorithm, 
     threads: 1,
     lazyContents: true,
   };
-  const channel = new LineChannel();
-  const status = createFromRules(opts, rules, { lines: (batch) => channel.push(batch), message: onMessage }).finally(() =>
+  const channel = new TextChannel();
+  const status = createFromRules(opts, rules, { text: (blocks) => channel.push(blocks), message: onMessage }).finally(() =>
     channel.close(),
   );
   return { lines: channel, root, status };

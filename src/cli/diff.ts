@@ -7,13 +7,13 @@ import { compareManifests } from '../diff/compare.js';
 import { flagsFor } from '../diff/evaluate.js';
 import { joinWithLazyContents, type ContentsMode, type HashedContents } from '../diff/lazy-contents.js';
 import { ManifestLineReader } from '../diff/line-reader.js';
-import { linesSource } from '../diff/line-source.js';
+import { textSource } from '../diff/line-source.js';
 import { ChunkedOutput, changeFormatter } from '../diff/report.js';
 import { InputError, UsageError } from '../errors.js';
 import { formatHeader, type HashAlgorithm } from '../manifest/format.js';
 import { ATTR, parseRules } from '../manifest/rules.js';
 import { parseCreateRules } from '../walk/create-manifest.js';
-import { LineChannel } from '../walk/line-merge.js';
+import { TextChannel } from '../walk/line-merge.js';
 import { openPool } from '../walk/pool.js';
 import { EVERYTHING_RULES } from '../walk/tree-entries.js';
 import { nodeWalkFs } from '../walk/walk-fs.js';
@@ -72,9 +72,8 @@ async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
   ) as [DiffSide, DiffSide];
 
   const pool = await openPool({ relocRoot: '', rules: [], computeChecksum: true, hash, acl: 'none' }, 2, nodeWalkFs);
-  const hasher = pool.executor(0, '');
   const hashIn = (side: DiffSide) =>
-    side.root === undefined ? undefined : (name: string): Promise<HashedContents> => hasher.hash(pathOf(side.root!, name));
+    side.root === undefined ? undefined : (name: string): Promise<HashedContents> => pool.hash(pathOf(side.root!, name));
   try {
     const joined = joinWithLazyContents(control.lines, test.lines, {
       mode,
@@ -83,7 +82,7 @@ async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
       hashTest: hashIn(test),
       onMessage: (m) => void messages.push(m),
     });
-    const sides = { control: new LineChannel(64), test: new LineChannel(64) };
+    const sides = { control: new TextChannel(64), test: new TextChannel(64) };
     // Both sides are flushed together, so compare never waits for a line still held here.
     const feed = (async () => {
       let batch = { control: [] as string[], test: [] as string[] };
@@ -93,8 +92,8 @@ async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
         await Promise.all([sides.control.push(out.control), sides.test.push(out.test)]);
       };
       for await (const pair of joined) {
-        if (pair.control !== undefined) batch.control.push(pair.control);
-        if (pair.test !== undefined) batch.test.push(pair.test);
+        if (pair.control !== undefined) batch.control.push(pair.control + '\n');
+        if (pair.test !== undefined) batch.test.push(pair.test + '\n');
         if (batch.control.length + batch.test.length >= 1024) await flush();
       }
       await flush();
@@ -103,7 +102,7 @@ async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
       sides.test.close();
     });
     const header = formatHeader(hash, new Date(0));
-    const readers = [new ManifestLineReader(linesSource(header, sides.control.drain())), new ManifestLineReader(linesSource(header, sides.test.drain()))] as const;
+    const readers = [new ManifestLineReader(textSource(header, sides.control.drain())), new ManifestLineReader(textSource(header, sides.test.drain()))] as const;
     await Promise.all(readers.map((r) => r.open()));
     const out = new ChunkedOutput(io.stdout);
     const formatter = changeFormatter(args.json ? 'json' : args.p ? 'programmatic' : 'verbose');

@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import { setFlagsFromString } from 'node:v8';
 import yargs from 'yargs';
 import { COMMANDS } from './commands.js';
 import type { CliIo } from './io.js';
@@ -70,10 +69,6 @@ function processIo(): CliIo {
 
 /** Entry point of bin/preupd. */
 export async function main(argv: readonly string[]): Promise<void> {
-  // Memory: walks allocate many short-lived objects and V8 otherwise lets the old generation
-  // grow; measured on /usr (122k entries): peak RSS 226 -> 130 MB. V8 flags are per process,
-  // so the walking threads started later get it too.
-  setFlagsFromString('--optimize-for-size');
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     // A closed pipe (`preupd ... | head`) is not an error worth a stack trace.
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -2,7 +2,7 @@ import type { AclFlavor } from '../manifest/acl.js';
 import type { HashAlgorithm } from '../manifest/format.js';
 import type { Rule } from '../manifest/rules.js';
 import { createFileHasher } from './hasher.js';
-import type { WalkContext } from './list-dir.js';
+import type { WalkContext } from './describe-entry.js';
 import type { WalkFs } from './walk-fs.js';
 
 /** Everything a walking thread needs, as plain data (it crosses postMessage). */
@@ -13,12 +13,8 @@ export interface WalkSettings {
   computeChecksum: boolean;
   hash: HashAlgorithm;
   acl: AclFlavor | 'auto';
-  /** See WalkContext.deferHashAbove; Infinity hashes every file while listing. */
-  deferHashAbove: number;
   /** See WalkContext.lazyContents. */
   lazyContents?: boolean;
-  /** See WalkContext.splitAbove; default: never split. */
-  splitAbove?: number;
 }
 
 /** Builds the per-thread contexts: one per rule, sharing one hasher. */
@@ -41,9 +37,7 @@ export async function contextFactory(
         hashFile,
         acl: settings.acl,
         rootFsType,
-        deferHashAbove: settings.deferHashAbove,
         lazyContents: settings.lazyContents ?? false,
-        splitAbove: settings.splitAbove ?? Infinity,
       };
       contexts.set(key, ctx);
     }

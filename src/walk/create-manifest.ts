@@ -7,11 +7,11 @@ import type { HashAlgorithm } from '../manifest/format.js';
 import { ATTR, defaultCreateRule, parseRules, type ParsedRules, type Rule } from '../manifest/rules.js';
 import type { WalkSettings } from './context.js';
 import { expandSubtree } from './expand-subtree.js';
-import { LineChannel, mergeSortedUnique } from './line-merge.js';
-import { describeEntry, displayName } from './list-dir.js';
+import { Spool } from './spool.js';
+import { describeEntry, displayName } from './describe-entry.js';
 import { openPool, type InThreadTuning } from './pool.js';
 import { strerror, type WalkFs } from './walk-fs.js';
-import { walkSorted, type WalkOutput } from './walker.js';
+import type { WalkOutput } from './walker.js';
 import { contextFactory } from './context.js';
 
 export interface CreateOptions {
@@ -31,8 +31,8 @@ export interface CreateOptions {
 }
 
 export interface ManifestSink {
-  /** Sorted entry lines, without newlines. */
-  lines(batch: string[]): void | Promise<void>;
+  /** Sorted entry lines in batches of blocks, each block whole lines ending in '\n'. */
+  text(blocks: string[]): void | Promise<void>;
   /** stderr text, newline-terminated, in bart's words. */
   message(text: string): void;
 }
@@ -66,70 +66,42 @@ export async function createFromRules(
     computeChecksum: opts.computeChecksum,
     hash: opts.hash,
     acl: opts.acl,
-    deferHashAbove: Infinity,
     lazyContents: opts.lazyContents ?? false,
   };
   const pool = await openPool(settings, opts.threads, opts.fs, opts.inThreadTuning);
   const rootContext = await contextFactory(settings, opts.fs);
-  let evalErr = false;
-  const walks: Array<{ channel: LineChannel; messages: string[]; done: Promise<void> }> = [];
+  const messages: string[] = [];
+  // One subtree (the usual case) streams straight to the sink; several are spooled to
+  // files and merged, since their lines may interleave (bart sorts a temporary file too).
+  const spool = rules.length > 1 ? new Spool() : undefined;
   try {
     for (let i = 0; i < rules.length; i++) {
       const subtree = rules[i]!.subtree;
       const rootSt = opts.fs.lstat(subtree);
       if (!rootSt) {
         // bart's statvfs() of the subtree failed: perror, skip the rule, status -1 (255).
-        walks.push({ channel: closedChannel(), messages: [`${subtree}: ${strerror({ code: 'ENOENT' })}\n`], done: Promise.resolve() });
+        messages.push(`${subtree}: ${strerror({ code: 'ENOENT' })}\n`);
         status = 255;
         continue;
       }
       status = 0;
       const rootFsType = opts.fs.fsType(rootSt.dev, subtree);
-      const channel = new LineChannel();
-      const messages: string[] = [];
-      const out: WalkOutput = { lines: (batch) => channel.push(batch), message: (m) => void messages.push(m) };
-      const ctx = rootContext(i, rootFsType);
-      const rootLine = describeEntry(ctx, subtree, rootSt, messages, rules[i]).line;
-      const isDir = (rootSt.mode & 0o170000) === 0o040000;
-      const done = (async () => {
-        if (isDir) {
-          await walkSorted(pool.executor(i, rootFsType), { dir: subtree, dev: rootSt.dev }, rootLine, displayName(opts.relocRoot, subtree), out);
-        } else if (rootLine !== undefined) {
-          await channel.push([rootLine]);
-        }
-      })().finally(() => channel.close());
-      walks.push({ channel, messages, done });
-    }
-    if (walks.length === 1) {
-      // Perf: one subtree (the usual case) needs no merge.
-      for await (const batch of walks[0]!.channel.drain()) await sink.lines(batch);
-    } else {
-      let batch: string[] = [];
-      for await (const line of mergeSortedUnique(walks.map((w) => w.channel))) {
-        batch.push(line);
-        if (batch.length >= 4096) {
-          await sink.lines(batch);
-          batch = [];
-        }
+      const out: WalkOutput = { text: spool ? spool.writer() : (blocks) => sink.text(blocks), message: (m) => void messages.push(m) };
+      const rootLine = describeEntry(rootContext(i, rootFsType), subtree, rootSt, messages, rules[i]);
+      if ((rootSt.mode & 0o170000) === 0o040000) {
+        const root = { dir: subtree, dev: rootSt.dev, rootLine: rootLine.line, rootLineSorted: displayName(opts.relocRoot, subtree) === '/' };
+        await pool.walk(root, i, rootFsType, out);
+      } else if (rootLine.line !== undefined) {
+        await out.text([rootLine.line + '\n']);
       }
-      if (batch.length) await sink.lines(batch);
     }
-    for (const walk of walks) {
-      await walk.done;
-      for (const m of walk.messages) sink.message(m);
-      if (walk.messages.length) evalErr = true;
-    }
+    if (spool) await spool.merge(sink);
   } finally {
+    spool?.remove();
     await pool.close();
   }
-  if (evalErr) status = 1;
-  return status;
-}
-
-function closedChannel(): LineChannel {
-  const channel = new LineChannel();
-  channel.close();
-  return channel;
+  for (const m of messages) sink.message(m);
+  return messages.length ? 1 : status;
 }
 
 /** `-I`: exactly the named entries, no rules, no recursion, sorted and unique (§3.7). */
@@ -140,7 +112,6 @@ export async function createFromList(opts: CreateOptions, names: readonly string
     computeChecksum: opts.computeChecksum,
     hash: opts.hash,
     acl: opts.acl,
-    deferHashAbove: Infinity,
   };
   const contextFor = await contextFactory(settings, opts.fs);
   const messages: string[] = [];
@@ -162,7 +133,7 @@ export async function createFromList(opts: CreateOptions, names: readonly string
     const { line } = describeEntry(ctx, path, st, messages, undefined);
     if (line !== undefined) lines.add(line);
   }
-  await sink.lines([...lines].sort());
+  await sink.text([...lines].sort().map((line) => line + '\n'));
   for (const m of messages) sink.message(m);
   return messages.length ? 1 : 0;
 }

@@ -15,7 +15,7 @@ export function expandSubtree(fs: WalkFs, pattern: string): SubtreeExpansion {
     for (const dir of candidates) {
       let names: string[];
       try {
-        names = fs.readdir(dir);
+        names = fs.readdir(dir).map((entry) => entry.name);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') messages.push(`${dir}: ${strerror(err)}\n`);
         continue;

@@ -3,8 +3,25 @@
  * manifests whose rules walk overlapping subtrees (spec/bart.md §2.5), in constant memory.
  */
 
-/** A single-producer, single-consumer queue of line batches with backpressure. */
-export class LineChannel implements AsyncIterable<string> {
+/** The lines of newline-terminated text, without their newlines. */
+export function linesOf(block: string): string[] {
+  const lines = block.split('\n');
+  lines.pop();
+  return lines;
+}
+
+/** Lines in newline-terminated text blocks. */
+export function countLines(blocks: readonly string[]): number {
+  let n = 0;
+  for (const block of blocks) for (let i = block.indexOf('\n'); i >= 0; i = block.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/**
+ * A single-producer, single-consumer queue with backpressure for batches of text blocks
+ * (whole lines, each ending in '\n'); iterating it yields the lines without newlines.
+ */
+export class TextChannel implements AsyncIterable<string> {
   private batches: string[][] = [];
   private closed = false;
   private wakeConsumer: (() => void) | undefined;
@@ -26,10 +43,10 @@ export class LineChannel implements AsyncIterable<string> {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<string> {
-    for await (const batch of this.drain()) yield* batch;
+    for await (const batch of this.drain()) for (const block of batch) yield* linesOf(block);
   }
 
-  /** The batches as pushed (Perf: no per-line async step when nothing is merged). */
+  /** The batches of blocks as pushed (Perf: no per-line step when nothing is merged). */
   async *drain(): AsyncGenerator<string[]> {
     for (;;) {
       const batch = this.batches.shift();

@@ -1,90 +1,105 @@
 /**
- * Executors for walker.ts: a pool of worker threads (production) or the current thread
- * (tests with memfs, and where the compiled worker is not available).
+ * Runs a walk's jobs (job-walk.ts): on worker threads (production) or in the current
+ * thread (tests with memfs, and where the compiled worker is not available).
+ *
+ * Threads share three words with the main thread: WANT counts idle threads waiting for a
+ * donation (a busy job claims one and hands over half of its remaining work), CURRENT is the
+ * job whose output is being written, BUFFERED the bytes of output waiting for their turn.
+ * A thread whose job is not being written waits while BUFFERED is over MAX_BUFFERED: memory
+ * stays bounded, and the job being written never waits, so the walk always advances.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { contextFactory, type WalkSettings } from './context.js';
-import { walkChunk, type ChunkBudget, type DirJob, type WalkChunk } from './walk-chunk.js';
-import type { Executor } from './walker.js';
-import { describeNames, hashContents, type ListedItem } from './list-dir.js';
+import { hashContents } from './describe-entry.js';
+import { runJob, type JobOutput, type WalkJob } from './job-walk.js';
+import type { WalkFs } from './walk-fs.js';
+import { OrderedOutput, type Piece, type WalkOutput } from './walker.js';
 
-/** The contents field of a deferred file, and bart's message when it could not be read. */
+/** The contents field of a file, and bart's message when it could not be read. */
 export interface HashedFile {
   contents: string;
   message?: string;
 }
-import type { WalkFs } from './walk-fs.js';
 
-/**
- * Main thread to worker: walk a chunk below `dir`, hash the file `hashPath`, or describe
- * the entries `names` of the large directory `dir`.
- */
-export interface PoolRequest extends DirJob {
-  id: number;
-  rule: number;
-  rootFsType: string;
-  hashPath?: string;
-  names?: string[];
-}
-export interface PoolReply {
-  id: number;
-  chunk?: WalkChunk;
-  hashed?: HashedFile;
-  described?: Described;
-  error?: { message: string; code?: string | undefined };
-}
+/** A walk's first job: the walked directory (see WalkJob). */
+export type RootJob = Omit<WalkJob, 'id' | 'keys'>;
 
-/** Entries of part of a directory, unsorted (list-dir.ts describeNames). */
-export interface Described {
-  items: ListedItem[];
-  messages: string[];
-}
-
-/** Hands out one Executor per walked rule; `close` ends the threads. */
-export interface ExecutorPool {
-  executor(rule: number, rootFsType: string): Executor;
+export interface WalkPool {
+  /** Walks the subtree of `root` for rule number `rule`, writing it to `out`; one walk at a time. */
+  walk(root: RootJob, rule: number, rootFsType: string, out: WalkOutput): Promise<void>;
+  /** The contents field of one file (diff's hashing). */
+  hash(path: string): Promise<HashedFile>;
   close(): Promise<void>;
 }
 
-/** Walks in this thread; `budget` makes chunks small in tests, to exercise the scheduler. */
-export async function inThreadPool(settings: WalkSettings, fs: WalkFs, budget?: ChunkBudget): Promise<ExecutorPool> {
+export const WANT = 0;
+export const CURRENT = 1;
+export const BUFFERED = 2;
+// Memory: output held for jobs ahead of the one being written (~250k lines).
+export const MAX_BUFFERED = 32 << 20;
+
+// Memory: a walking thread's garbage is short-lived; a small young generation keeps RSS
+// down (230k entries: 236 -> 176 MB) at no cost in time.
+const YOUNG_GENERATION = { maxYoungGenerationSizeMb: 4 };
+
+export type ToWorker = { walk: { job: WalkJob; rule: number; rootFsType: string } } | { hash: { id: number; path: string } };
+export type FromWorker =
+  | { ready: true }
+  | { job: number; piece: Piece }
+  | { donated: WalkJob }
+  | { done: number }
+  | { hashed: number; result: HashedFile }
+  | { failed: { message: string; code?: string | undefined }; hashed?: number };
+
+/** In-thread walks for tests: `donateEvery` makes jobs donate work, as busy threads do. */
+export interface InThreadTuning {
+  donateEvery: number;
+}
+
+/** Walks in this thread; donated jobs run after the job that donated them. */
+export async function inThreadPool(settings: WalkSettings, fs: WalkFs, tuning?: InThreadTuning): Promise<WalkPool> {
   const contextFor = await contextFactory(settings, fs);
   return {
-    executor: (rule, rootFsType) => ({
-      concurrency: 1,
-      walk: async (job) => walkChunk(contextFor(rule, rootFsType), job, budget),
-      hash: async (path) => hashContents(contextFor(rule, rootFsType), path),
-      describe: async (job, names) => describeNames(contextFor(rule, rootFsType), job.dir, job.dev, names),
-    }),
+    async walk(root, rule, rootFsType, out) {
+      const ctx = contextFor(rule, rootFsType);
+      const output = new OrderedOutput(out, 0, { current: () => {}, consumed: () => {} });
+      const queue: WalkJob[] = [{ ...root, id: 0 }];
+      let nextId = 1;
+      let steps = 0;
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        const id = job.id;
+        runJob(ctx, job, {
+          ...pieceWriter((piece) => output.piece(id, piece)),
+          wantsDonation: () => tuning !== undefined && ++steps % tuning.donateEvery === 0,
+          claimDonation: () => nextId++,
+          donate: (donated) => void queue.push(donated),
+        });
+        output.done(id);
+      }
+      await output.finished;
+    },
+    hash: async (path) => hashContents(contextFor(0, ''), path),
     close: async () => {},
   };
 }
 
-/**
- * In-thread walks in tests: small chunks, deferred hashing and split directories take the
- * scheduler paths that worker threads take on large trees.
- */
-export interface InThreadTuning {
-  budget: ChunkBudget;
-  deferHashAbove: number;
-  splitAbove: number;
+/** The piece-writing half of a JobOutput. */
+export function pieceWriter(send: (piece: Piece) => void): Pick<JobOutput, 'text' | 'message' | 'hole'> {
+  return {
+    text: (text) => send({ text }),
+    message: (message) => send({ message }),
+    hole: (hole) => send({ hole }),
+  };
 }
 
 /**
  * Worker threads when `threads` > 0 and the compiled worker exists (not when running the
  * TypeScript sources, as in unit tests), else the current thread.
  */
-export async function openPool(
-  settings: Omit<WalkSettings, 'deferHashAbove'>,
-  threads: number,
-  fs: WalkFs,
-  tuning?: InThreadTuning,
-): Promise<ExecutorPool> {
-  return threads > 0 && workersAvailable()
-    ? workerPool(settings, threads)
-    : inThreadPool({ ...settings, deferHashAbove: tuning?.deferHashAbove ?? Infinity, splitAbove: tuning?.splitAbove ?? Infinity }, fs, tuning?.budget);
+export async function openPool(settings: WalkSettings, threads: number, fs: WalkFs, tuning?: InThreadTuning): Promise<WalkPool> {
+  return threads > 0 && workersAvailable() ? workerPool(settings, threads) : inThreadPool(settings, fs, tuning);
 }
 
 const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
@@ -94,69 +109,88 @@ export function workersAvailable(): boolean {
   return existsSync(WORKER_FILE);
 }
 
-/**
- * Worker threads that walk chunks and hash files. Files over 1 MiB are hashed as jobs of
- * their own, so that one directory of large files (/usr/lib/x86_64-linux-gnu: 650 MB) is
- * shared by all threads. Perf: smaller files are hashed while listing, saving messages.
- *
- * Jobs wait in one queue here and each thread holds at most two: a free thread takes the
- * next job, so threads stay balanced whatever the jobs cost. Hash jobs and urgent walks go
- * first: the output is waiting for them, while other walk jobs only run ahead.
- */
-// Perf: slices of 2048 entries are ~10 ms of work: enough to share a large directory
-// between threads without a message per entry.
-const SPLIT_ABOVE = 2048;
+interface ActiveWalk {
+  output: OrderedOutput;
+  rule: number;
+  rootFsType: string;
+}
 
-export async function workerPool(settings: Omit<WalkSettings, 'deferHashAbove'>, threads: number): Promise<ExecutorPool> {
-  const workerSettings: WalkSettings = { ...settings, deferHashAbove: 1 << 20, splitAbove: SPLIT_ABOVE };
-  const waiting = new Map<number, { resolve: (reply: PoolReply) => void; reject: (e: Error) => void }>();
-  const queued = { hash: [] as PoolRequest[], walk: [] as PoolRequest[] };
-  const held: number[] = Array.from({ length: threads }, () => 0);
-  let nextId = 0;
+export async function workerPool(settings: WalkSettings, threads: number): Promise<WalkPool> {
+  const words = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+  const idle: number[] = [];
+  let active: ActiveWalk | undefined;
+  const hashes = new Map<number, { resolve: (r: HashedFile) => void; reject: (e: Error) => void }>();
+  let nextHash = 0;
+
+  const start = (w: number, job: WalkJob) => {
+    const { rule, rootFsType } = active!;
+    workers[w]!.postMessage({ walk: { job, rule, rootFsType } } satisfies ToWorker);
+  };
+  const becameIdle = (w: number) => {
+    idle.push(w);
+    if (active) Atomics.add(words, WANT, 1);
+  };
+  const onMessage = (w: number, msg: FromWorker) => {
+    if ('piece' in msg) active?.output.piece(msg.job, msg.piece);
+    else if ('donated' in msg) start(idle.shift()!, msg.donated);
+    else if ('done' in msg) {
+      active?.output.done(msg.done);
+      becameIdle(w);
+    } else if ('result' in msg) {
+      hashes.get(msg.hashed)!.resolve(msg.result);
+      hashes.delete(msg.hashed);
+    } else if ('failed' in msg) {
+      const err = Object.assign(new Error(msg.failed.message), { code: msg.failed.code });
+      if (msg.hashed !== undefined) {
+        hashes.get(msg.hashed)!.reject(err);
+        hashes.delete(msg.hashed);
+      } else active?.output.fail(err);
+    }
+  };
   const workers = await Promise.all(
-    Array.from({ length: threads }, (_, i) => {
-      const worker = new Worker(WORKER_FILE, { workerData: workerSettings });
+    Array.from({ length: threads }, (_, w) => {
+      const worker = new Worker(WORKER_FILE, { workerData: { settings, words: words.buffer, index: w, threads }, resourceLimits: YOUNG_GENERATION });
       return new Promise<Worker>((resolve, reject) => {
         worker.once('error', reject);
-        worker.on('message', (reply: PoolReply) => {
-          if (reply.id === -1) return resolve(worker);
-          held[i]!--;
-          dispatch();
-          const w = waiting.get(reply.id)!;
-          waiting.delete(reply.id);
-          if (reply.error) w.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
-          else w.resolve(reply);
+        worker.on('message', (msg: FromWorker) => {
+          if ('ready' in msg) {
+            idle.push(w);
+            resolve(worker);
+          } else onMessage(w, msg);
         });
       });
     }),
   );
-  function dispatch(): void {
-    for (let i = 0; i < threads; i++) {
-      while (held[i]! < 2) {
-        const request = queued.hash.shift() ?? queued.walk.shift();
-        if (!request) return;
-        held[i]!++;
-        workers[i]!.postMessage(request);
-      }
-    }
-  }
-  const send = (request: Omit<PoolRequest, 'id'>, urgent = false) =>
-    new Promise<PoolReply>((resolve, reject) => {
-      const id = nextId++;
-      waiting.set(id, { resolve, reject });
-      const queue = request.hashPath === undefined ? queued.walk : queued.hash;
-      if (urgent) queue.unshift({ ...request, id });
-      else queue.push({ ...request, id });
-      dispatch();
-    });
   return {
-    executor: (rule, rootFsType) => ({
-      concurrency: threads,
-      walk: async (job, urgent) => (await send({ ...job, rule, rootFsType }, urgent)).chunk!,
-      hash: async (hashPath) => (await send({ dir: '', dev: 0, rule, rootFsType, hashPath })).hashed!,
-      // Perf: the output waits for these, like for hashes.
-      describe: async (job, names) => (await send({ ...job, rule, rootFsType, names }, true)).described!,
-    }),
+    async walk(root, rule, rootFsType, out) {
+      if (active) throw new Error('internal: one walk at a time');
+      Atomics.store(words, BUFFERED, 0);
+      const output = new OrderedOutput(out, 0, {
+        current: (job) => {
+          Atomics.store(words, CURRENT, job);
+          Atomics.notify(words, BUFFERED);
+        },
+        consumed: (bytes) => {
+          Atomics.sub(words, BUFFERED, bytes);
+          Atomics.notify(words, BUFFERED);
+        },
+      });
+      active = { output, rule, rootFsType };
+      start(idle.shift()!, { ...root, id: 0 });
+      Atomics.store(words, WANT, idle.length);
+      try {
+        await output.finished;
+      } finally {
+        active = undefined;
+        Atomics.store(words, WANT, 0);
+      }
+    },
+    hash: (path) =>
+      new Promise<HashedFile>((resolve, reject) => {
+        const id = nextHash++;
+        hashes.set(id, { resolve, reject });
+        workers[id % threads]!.postMessage({ hash: { id, path } } satisfies ToWorker);
+      }),
     close: async () => {
       await Promise.all(workers.map((w) => w.terminate()));
     },

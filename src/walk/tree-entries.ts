@@ -7,7 +7,7 @@ import { parseEntryLine, type HashAlgorithm } from '../manifest/format.js';
 import type { AclFlavor } from '../manifest/acl.js';
 import { InputError } from '../errors.js';
 import { createFromRules, parseCreateRules, type CreateOptions } from './create-manifest.js';
-import { LineChannel } from './line-merge.js';
+import { TextChannel } from './line-merge.js';
 import { nodeWalkFs, type WalkFs } from './walk-fs.js';
 
 /** Rules that list everything, directories included (spec/cli.md, `preupd diff`). */
@@ -47,15 +47,15 @@ export function treeEntries(root: string, options: TreeEntriesOptions = {}): Tre
     const d = parsed.diagnostics[0];
     throw new InputError('rules', d?.line, d?.message ?? 'syntax error');
   }
-  const channel = new LineChannel();
+  const channel = new TextChannel();
   const status = createFromRules(opts, parsed, {
-    lines: (batch) => channel.push(batch),
+    text: (blocks) => channel.push(blocks),
     message: (text) => options.onMessage?.(text),
   }).finally(() => channel.close());
   return {
     status,
     async *[Symbol.asyncIterator]() {
-      for await (const batch of channel.drain()) for (const line of batch) yield parseEntryLine(line);
+      for await (const line of channel) yield parseEntryLine(line);
       await status;
     },
   };

@@ -1,23 +1,67 @@
-/** A walking thread: walks chunks of the tree on request (see pool.ts for the protocol). */
+/** A walking thread: runs walk jobs and hash requests (see pool.ts for the protocol). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { contextFactory, type WalkSettings } from './context.js';
-import { walkChunk } from './walk-chunk.js';
-import { describeNames, hashContents } from './list-dir.js';
-import { nodeWalkFs } from './walk-fs.js';
-import type { PoolRequest, PoolReply } from './pool.js';
+import { hashContents } from './describe-entry.js';
+import { runJob } from './job-walk.js';
+import { threadWalkFs } from './walk-fs.js';
+import { BUFFERED, CURRENT, MAX_BUFFERED, WANT, pieceWriter, type FromWorker, type ToWorker } from './pool.js';
 
-const contextFor = await contextFactory(workerData as WalkSettings, nodeWalkFs);
-parentPort!.on('message', (req: PoolRequest) => {
-  let reply: PoolReply;
-  try {
-    const ctx = contextFor(req.rule, req.rootFsType);
-    if (req.hashPath !== undefined) reply = { id: req.id, hashed: hashContents(ctx, req.hashPath) };
-    else if (req.names) reply = { id: req.id, described: describeNames(ctx, req.dir, req.dev, req.names) };
-    else reply = { id: req.id, chunk: walkChunk(ctx, req) };
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    reply = { id: req.id, error: { message: e.message, code: e.code } };
+const { settings, index, threads } = workerData as { settings: WalkSettings; index: number; threads: number };
+const words = new Int32Array((workerData as { words: SharedArrayBuffer }).words);
+const contextFor = await contextFactory(settings, threadWalkFs());
+const post = (msg: FromWorker) => parentPort!.postMessage(msg);
+let donations = 0;
+
+/** Waits while too much output is held for later, unless this job's output is being written. */
+function waitForRoom(job: number): void {
+  for (;;) {
+    const buffered = Atomics.load(words, BUFFERED);
+    if (buffered <= MAX_BUFFERED || Atomics.load(words, CURRENT) === job) return;
+    Atomics.wait(words, BUFFERED, buffered, 100);
   }
-  parentPort!.postMessage(reply);
+}
+
+function claimDonation(): number | undefined {
+  for (;;) {
+    const want = Atomics.load(words, WANT);
+    if (want <= 0) return undefined;
+    // Ids unique across threads; 0 is the first job.
+    if (Atomics.compareExchange(words, WANT, want, want - 1) === want) return ++donations * threads + index + 1;
+  }
+}
+
+parentPort!.on('message', (msg: ToWorker) => {
+  if ('hash' in msg) {
+    const { id, path } = msg.hash;
+    try {
+      post({ hashed: id, result: hashContents(contextFor(0, ''), path) });
+    } catch (err) {
+      post({ hashed: id, failed: errorOf(err) });
+    }
+    return;
+  }
+  const { job, rule, rootFsType } = msg.walk;
+  const pieces = pieceWriter((piece) => post({ job: job.id, piece }));
+  try {
+    runJob(contextFor(rule, rootFsType), job, {
+      ...pieces,
+      text: (text) => {
+        Atomics.add(words, BUFFERED, text.length);
+        pieces.text(text);
+        waitForRoom(job.id);
+      },
+      wantsDonation: () => Atomics.load(words, WANT) > 0,
+      claimDonation,
+      donate: (donated) => post({ donated }),
+    });
+    post({ done: job.id });
+  } catch (err) {
+    post({ failed: errorOf(err) });
+  }
 });
-parentPort!.postMessage({ id: -1 } satisfies PoolReply);
+post({ ready: true });
+
+function errorOf(err: unknown): { message: string; code?: string } {
+  const e = err as NodeJS.ErrnoException;
+  return { message: e.message, code: e.code };
+}

@@ -1,0 +1,224 @@
+/**
+ * One walking job: the manifest lines of directory `dir` for a range of its sort keys,
+ * subtrees included, written in output order as the walk goes. Runs in a worker thread (or
+ * in-thread in tests). When another thread is idle, a job hands it the later part of its
+ * remaining work (a donation) and leaves a hole in its own output where that job's output
+ * goes (walker.ts puts the pieces together).
+ *
+ * Order (spec/bart.md §2.5): bart sorts whole lines bytewise. Within a directory an entry's
+ * line starts with `escaped-name + ' '` and every line below a directory with
+ * `escaped-name + '/'`; names hold no raw space or '/', so sorting those keys and expanding
+ * each '/' key in place yields the sorted manifest. Keys come from readdir's entry types,
+ * before any lstat, which is what lets a directory's work be split by key ranges.
+ */
+import { escapeName, unescapeName } from '../manifest/format.js';
+import { excludeFname } from '../manifest/rules.js';
+import { cannotList, describeEntry, unknownEntry, type WalkContext } from './describe-entry.js';
+import type { WalkStat } from './walk-fs.js';
+
+export interface WalkJob {
+  id: number;
+  dir: string;
+  /** st_dev of `dir`: a subdirectory on another device may be a mount to stay out of. */
+  dev: number;
+  /** Sorted keys to do; undefined: all of `dir` (the walk's first job). */
+  keys?: string[];
+  /** First job: the root's own line, printed once the root could be listed. */
+  rootLine?: string;
+  /** The root is `/`: its line sorts among its entries ("/\x01x" comes before "/ D"). */
+  rootLineSorted?: boolean;
+}
+
+export interface JobOutput {
+  /** Whole lines, each ending in '\n'. */
+  text(lines: string): void;
+  /** stderr text in bart's words. */
+  message(text: string): void;
+  /** The output of job `job` goes here. */
+  hole(job: number): void;
+  /** Cheap check between entries: is a thread waiting for work? */
+  wantsDonation(): boolean;
+  /** Takes the request (another job may have served it): the new job's id, or undefined. */
+  claimDonation(): number | undefined;
+  donate(job: WalkJob): void;
+}
+
+/** A directory being walked: keys [next, end) are left; `holes` follow its output. */
+interface Frame {
+  dir: string;
+  prefix: string;
+  dev: number;
+  keys: string[];
+  next: number;
+  end: number;
+  holes: number[];
+  /** Subdirectories whose line is done: their keys (undefined: unlistable), or null: not entered. */
+  subdirs: Map<string, { keys: string[] | undefined; dev: number } | null>;
+}
+
+// Perf: text goes out in pieces of about this many bytes (one message each).
+const PIECE = 64 * 1024;
+// A donation is worth a message when it holds a subtree or at least this many entries.
+const MIN_DONATED_ENTRIES = 64;
+
+const isDir = (st: WalkStat) => (st.mode & 0o170000) === 0o040000;
+
+/** The sorted keys of directory `dir`, or undefined when it cannot be listed. */
+export function listKeys(ctx: WalkContext, dir: string): string[] | undefined {
+  let entries;
+  try {
+    entries = ctx.fs.readdir(dir);
+  } catch {
+    return undefined;
+  }
+  const keys: string[] = [];
+  for (const entry of entries) {
+    const esc = escapeName(entry.name);
+    keys.push(esc + ' ');
+    if (entry.isDirectory()) keys.push(esc + '/');
+  }
+  // Default sort compares UTF-16 units: bytewise for byte strings, as bart's sort.
+  return keys.sort();
+}
+
+function frame(dir: string, dev: number, keys: string[]): Frame {
+  return { dir, prefix: dir.endsWith('/') ? dir : dir + '/', dev, keys, next: 0, end: keys.length, holes: [], subdirs: new Map() };
+}
+
+class LineBuffer {
+  private lines: string[] = [];
+  private size = 0;
+  constructor(private readonly out: JobOutput) {}
+
+  line(line: string): void {
+    this.lines.push(line);
+    this.size += line.length + 1;
+    if (this.size >= PIECE) this.flush();
+  }
+
+  flush(): void {
+    if (this.lines.length === 0) return;
+    this.lines.push('');
+    this.out.text(this.lines.join('\n'));
+    this.lines = [];
+    this.size = 0;
+  }
+}
+
+export function runJob(ctx: WalkContext, job: WalkJob, out: JobOutput): void {
+  const lines = new LineBuffer(out);
+  let keys = job.keys;
+  if (!keys) {
+    keys = listKeys(ctx, job.dir);
+    if (!keys) return out.message(cannotList(job.dir));
+    // The root line's key is ' ' + line: it sorts as ' ' (no name is empty), and a
+    // donated range that holds it needs nothing else.
+    if (job.rootLine !== undefined && job.rootLineSorted) keys = [...keys, ' ' + job.rootLine].sort();
+    else if (job.rootLine !== undefined) lines.line(job.rootLine);
+  }
+  const stack = [frame(job.dir, job.dev, keys)];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next >= top.end) {
+      stack.pop();
+      for (const id of top.holes) {
+        lines.flush();
+        out.hole(id);
+      }
+      continue;
+    }
+    if (out.wantsDonation() && donate(stack, out)) continue;
+    const key = top.keys[top.next++]!;
+    if (key.startsWith(' ')) lines.line(key.slice(1));
+    else if (key.endsWith(' ')) entryLine(ctx, top, key.slice(0, -1), lines, out);
+    else {
+      const sub = subtree(ctx, top, key.slice(0, -1), out);
+      if (sub) stack.push(sub);
+    }
+  }
+  lines.flush();
+}
+
+/** An entry's own line; for a directory, also whether and what its '/' key will walk. */
+function entryLine(ctx: WalkContext, top: Frame, esc: string, lines: LineBuffer, out: JobOutput): void {
+  const path = top.prefix + unescapeName(esc);
+  const st = lstat(ctx, path);
+  if (!st) return out.message(unknownEntry(path));
+  const messages: string[] = [];
+  const { line, exclusion } = describeEntry(ctx, path, st, messages, ctx.rule);
+  for (const m of messages) out.message(m);
+  if (!isDir(st)) {
+    if (line !== undefined) lines.line(line);
+    return;
+  }
+  if (exclusion !== 'prune' && !crossesMount(ctx, top, path, st)) {
+    // nftw opens every directory before reporting it: an unreadable one is never printed.
+    const keys = listKeys(ctx, path);
+    if (keys && line !== undefined) lines.line(line);
+    top.subdirs.set(esc, { keys, dev: st.dev });
+    return;
+  }
+  top.subdirs.set(esc, null);
+  if (line === undefined) return;
+  if (listKeys(ctx, path)) lines.line(line);
+  else out.message(cannotList(path));
+}
+
+/** The frame for a '/' key, or none (not entered, unlistable, no longer a directory). */
+function subtree(ctx: WalkContext, top: Frame, esc: string, out: JobOutput): Frame | undefined {
+  const path = top.prefix + unescapeName(esc);
+  let sub = top.subdirs.get(esc);
+  top.subdirs.delete(esc);
+  if (sub === undefined) {
+    // Its line was done by another job (a donation split them), or it changed type.
+    const st = lstat(ctx, path);
+    if (!st || !isDir(st) || excludeFname(path, 'D', ctx.rule) === 'prune' || crossesMount(ctx, top, path, st)) return undefined;
+    sub = { keys: listKeys(ctx, path), dev: st.dev };
+  }
+  if (sub === null) return undefined;
+  if (!sub.keys) {
+    out.message(cannotList(path));
+    return undefined;
+  }
+  return frame(path, sub.dev, sub.keys);
+}
+
+/** lstat, or undefined for an entry that vanished or fails (ENAMETOOLONG...): nftw's FTW_NS. */
+function lstat(ctx: WalkContext, path: string): WalkStat | undefined {
+  try {
+    return ctx.fs.lstat(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function crossesMount(ctx: WalkContext, top: Frame, path: string, st: WalkStat): boolean {
+  return st.dev !== top.dev && ctx.fs.fsType(st.dev, path) !== ctx.rootFsType;
+}
+
+/**
+ * Hands out the later half of the shallowest directory with work worth a thread: near the
+ * root, ranges hold the largest subtrees, so donations stay few. The job always keeps its
+ * next key (the top frame's), or two jobs could hand one key back and forth.
+ */
+function donate(stack: Frame[], out: JobOutput): boolean {
+  const top = stack[stack.length - 1];
+  for (const f of stack) {
+    const left = f.end - f.next;
+    if (left === 0 || (left === 1 && f === top)) continue;
+    const mid = left === 1 ? f.next : f.next + (left >> 1);
+    if (f.end - mid < MIN_DONATED_ENTRIES && !hasSubtree(f.keys, mid, f.end)) continue;
+    const id = out.claimDonation();
+    if (id === undefined) return false;
+    out.donate({ id, dir: f.dir, dev: f.dev, keys: f.keys.slice(mid, f.end) });
+    f.end = mid;
+    f.holes.unshift(id);
+    return true;
+  }
+  return false;
+}
+
+function hasSubtree(keys: string[], from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (keys[i]!.endsWith('/')) return true;
+  return false;
+}
