@@ -9,6 +9,7 @@ import type { ParsedRules } from '../manifest/rules.js';
 import { createFromList, createFromRules, parseCreateRules, type CreateOptions } from '../walk/create-manifest.js';
 import { nodeWalkFs } from '../walk/walk-fs.js';
 import { countLines } from '../walk/line-merge.js';
+import { WALK_THREADS } from '../walk/pool.js';
 import type { DataOutput } from './output-file.js';
 import type { CliIo } from './io.js';
 import { NO_PROGRESS, type Progress } from './progress.js';
@@ -43,8 +44,7 @@ export function walkOptions(req: CreateRequest): CreateOptions {
     hash: req.hash,
     acl: req.acl,
     fs: nodeWalkFs,
-    // Two cores on the target machines; more threads only contend for them.
-    threads: 2,
+    threads: WALK_THREADS,
   };
 }
 

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
-import yargs from 'yargs';
 import { COMMANDS } from './commands.js';
 import type { CliIo } from './io.js';
 import { runBart } from './bart.js';
 import { exitCodeFor } from '../errors.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
+import { prestartWalkers, WALK_THREADS } from '../walk/pool.js';
 
 
 /** Runs preupd with `argv` (without node and script) and resolves to the exit status. */
@@ -12,6 +12,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (argv[0] === 'bart') return runBart(argv.slice(1), io);
   let status = 0;
   const ctx = { io, exit: (code: number) => void (status = code) };
+  // Loaded here, after main() has started the walking threads (yargs takes ~0.1 s to load).
+  const { default: yargs } = await import('yargs');
   const parser = yargs()
     .scriptName('preupd')
     .usage('$0 <command> [options]')
@@ -74,6 +76,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw err;
   });
+  if ((argv[0] === 'manifest' || argv[0] === 'bart') && argv[1] === 'create') prestartWalkers(WALK_THREADS);
   const status = await runCli(argv, processIo());
   // A command that failed while walks were still running leaves their worker threads alive;
   // they must not keep preupd running. Exit once everything written has been handed over.

@@ -78,14 +78,18 @@ function octal(mode: number): string {
   return text;
 }
 
+/** A symlink's target as its last field. An empty target prints as `\000` (the C string is empty, bart's quoting emits NUL). */
+export function destField(dest: string | undefined): string {
+  return dest === undefined ? '-' : dest === '' ? '\\000' : escapeName(dest);
+}
+
 /** The last field of a line of this entry's type, if it has one. */
 function lastField(e: ManifestEntry): string | undefined {
   switch (e.type) {
     case 'F':
       return e.contents ?? '-';
     case 'L':
-      // An empty target prints as `\000` (the C string is empty, bart's quoting emits NUL).
-      return e.dest === undefined ? '-' : e.dest === '' ? '\\000' : escapeName(e.dest);
+      return destField(e.dest);
     case 'B':
     case 'C':
       return hex32(e.devnode ?? 0);
@@ -94,14 +98,28 @@ function lastField(e: ManifestEntry): string | undefined {
   }
 }
 
+/** One entry line without its newline (spec/bart.md §2.2). */
+export function formatEntryLine(e: ManifestEntry): string {
+  return formatLine(escapeName(e.name), e.type, e.size, e.mode, e.acl, e.mtime, e.uid, e.gid, lastField(e));
+}
+
 /**
- * One entry line without its newline (spec/bart.md §2.2); numbers wrap to int32 as in C.
+ * formatEntryLine from fields, the name already escaped; numbers wrap to int32 as in C.
  * Perf: join() makes one flat string; template concatenation made rope strings that every
  * young-generation collection had to copy piece by piece while lines waited for output.
  */
-export function formatEntryLine(e: ManifestEntry): string {
-  const fields = [escapeName(e.name), e.type, int32(e.size), octal(e.mode), e.acl, hex32(e.mtime), int32(e.uid), int32(e.gid)];
-  const last = lastField(e);
+export function formatLine(
+  escapedName: string,
+  type: EntryType,
+  size: number,
+  mode: number,
+  acl: string,
+  mtime: number,
+  uid: number,
+  gid: number,
+  last: string | undefined,
+): string {
+  const fields = [escapedName, type, int32(size), octal(mode), acl, hex32(mtime), int32(uid), int32(gid)];
   if (last !== undefined) fields.push(last);
   return fields.join(' ');
 }

@@ -3,8 +3,8 @@
  * and the stderr texts of a walk. Used by walking jobs (job-walk.ts) and by `-I` lists.
  */
 import { aclText, type AclFlavor } from '../manifest/acl.js';
-import { typeOfMode } from '../manifest/entry.js';
-import { formatEntryLine } from '../manifest/format.js';
+import { hex32, typeOfMode } from '../manifest/entry.js';
+import { destField, escapeName, formatLine } from '../manifest/format.js';
 import { ATTR, checkRules, excludeFname, type Exclusion, type Rule } from '../manifest/rules.js';
 import type { FileHasher } from './hasher.js';
 import { strerror, type WalkFs, type WalkStat } from './walk-fs.js';
@@ -53,7 +53,8 @@ function aclFlavor(ctx: WalkContext, st: WalkStat, path: string): AclFlavor {
 
 /**
  * eval_file(): the manifest line for one entry, or none when the rule excludes it.
- * `rule` is undefined in -I mode (no rules, no exclusion, hashing per -n only).
+ * `rule` is undefined in -I mode (no rules, no exclusion, hashing per -n only). Walks pass
+ * the escaped printed name, which they build directory by directory.
  */
 export function describeEntry(
   ctx: WalkContext,
@@ -61,6 +62,7 @@ export function describeEntry(
   st: WalkStat,
   messages: string[],
   rule: Rule | undefined,
+  escapedName = escapeName(displayName(ctx.relocRoot, path)),
 ): { line?: string; exclusion: Exclusion } {
   const type = typeOfMode(st.mode);
   const exclusion = rule ? excludeFname(path, type, rule) : 'none';
@@ -71,37 +73,28 @@ export function describeEntry(
     const applying = ctx.rules.length === 1 && LITERAL.test(rule.subtree) ? rule : checkRules(ctx.rules, path, 'F');
     if (applying) ctx.computeChecksum = (applying.attrs & ATTR.contents) !== 0;
   }
-  const name = displayName(ctx.relocRoot, path);
-  const base = {
-    name,
-    type,
-    size: st.size,
-    mode: st.mode,
-    acl: aclText(aclFlavor(ctx, st, path), st.mode, type === 'D', type === 'L'),
-    mtime: Math.floor(st.mtimeMs / 1000),
-    uid: st.uid,
-    gid: st.gid,
-  };
+  const acl = aclText(aclFlavor(ctx, st, path), st.mode, type === 'D', type === 'L');
+  const mtime = Math.floor(st.mtimeMs / 1000);
+  let last: string | undefined;
   if (type === 'F') {
     if (ctx.lazyContents) {
+      const line = formatLine(escapedName, type, st.size, st.mode, acl, mtime, st.uid, st.gid, '-');
       // The last flag: whether create would hash this file (its rules, §3.6).
-      const hashed = ctx.computeChecksum ? 1 : 0;
-      const line = [formatEntryLine({ ...base, contents: '-' }), '\t', st.ino, ':', st.ctimeMs, ':', st.mtimeMs, ':', hashed].join('');
-      return { exclusion, line };
+      return { exclusion, line: [line, '\t', st.ino, ':', st.ctimeMs, ':', st.mtimeMs, ':', ctx.computeChecksum ? 1 : 0].join('') };
     }
-    return { exclusion, line: formatEntryLine({ ...base, contents: contentsOf(ctx, path, messages) }) };
-  }
-  if (type === 'L') {
+    last = contentsOf(ctx, path, messages);
+  } else if (type === 'L') {
     let dest: string | undefined;
     try {
       dest = ctx.fs.readlink(path);
     } catch (err) {
       messages.push(`${path}: ${strerror(err)}\n`);
     }
-    return { exclusion, line: formatEntryLine({ ...base, dest }) };
+    last = destField(dest);
+  } else if (type === 'B' || type === 'C') {
+    last = hex32(st.rdev);
   }
-  if (type === 'B' || type === 'C') return { exclusion, line: formatEntryLine({ ...base, devnode: st.rdev }) };
-  return { exclusion, line: formatEntryLine(base) };
+  return { exclusion, line: formatLine(escapedName, type, st.size, st.mode, acl, mtime, st.uid, st.gid, last) };
 }
 
 function contentsOf(ctx: WalkContext, path: string, messages: string[]): string {

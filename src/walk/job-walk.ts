@@ -13,7 +13,7 @@
  */
 import { escapeName, unescapeName } from '../manifest/format.js';
 import { excludeFname } from '../manifest/rules.js';
-import { cannotList, describeEntry, unknownEntry, type WalkContext } from './describe-entry.js';
+import { cannotList, describeEntry, displayName, unknownEntry, type WalkContext } from './describe-entry.js';
 import type { WalkStat } from './walk-fs.js';
 
 export interface WalkJob {
@@ -47,6 +47,8 @@ export interface JobOutput {
 interface Frame {
   dir: string;
   prefix: string;
+  /** The escaped printed name of `dir` + '/': entries' printed names start with it. */
+  namePrefix: string;
   dev: number;
   keys: string[];
   next: number;
@@ -81,8 +83,9 @@ export function listKeys(ctx: WalkContext, dir: string): string[] | undefined {
   return keys.sort();
 }
 
-function frame(dir: string, dev: number, keys: string[]): Frame {
-  return { dir, prefix: dir.endsWith('/') ? dir : dir + '/', dev, keys, next: 0, end: keys.length, holes: [], subdirs: new Map() };
+function frame(dir: string, namePrefix: string, dev: number, keys: string[]): Frame {
+  const prefix = dir.endsWith('/') ? dir : dir + '/';
+  return { dir, prefix, namePrefix, dev, keys, next: 0, end: keys.length, holes: [], subdirs: new Map() };
 }
 
 class LineBuffer {
@@ -116,7 +119,8 @@ export function runJob(ctx: WalkContext, job: WalkJob, out: JobOutput): void {
     if (job.rootLine !== undefined && job.rootLineSorted) keys = [...keys, ' ' + job.rootLine].sort();
     else if (job.rootLine !== undefined) lines.line(job.rootLine);
   }
-  const stack = [frame(job.dir, job.dev, keys)];
+  const printed = escapeName(displayName(ctx.relocRoot, job.dir));
+  const stack = [frame(job.dir, printed.endsWith('/') ? printed : printed + '/', job.dev, keys)];
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
     if (top.next >= top.end) {
@@ -145,7 +149,7 @@ function entryLine(ctx: WalkContext, top: Frame, esc: string, lines: LineBuffer,
   const st = lstat(ctx, path);
   if (!st) return out.message(unknownEntry(path));
   const messages: string[] = [];
-  const { line, exclusion } = describeEntry(ctx, path, st, messages, ctx.rule);
+  const { line, exclusion } = describeEntry(ctx, path, st, messages, ctx.rule, top.namePrefix + esc);
   for (const m of messages) out.message(m);
   if (!isDir(st)) {
     if (line !== undefined) lines.line(line);
@@ -180,7 +184,7 @@ function subtree(ctx: WalkContext, top: Frame, esc: string, out: JobOutput): Fra
     out.message(cannotList(path));
     return undefined;
   }
-  return frame(path, sub.dev, sub.keys);
+  return frame(path, top.namePrefix + esc + '/', sub.dev, sub.keys);
 }
 
 /** lstat, or undefined for an entry that vanished or fails (ENAMETOOLONG...): nftw's FTW_NS. */

@@ -1,13 +1,16 @@
 /** A walking thread: runs walk jobs and hash requests (see pool.ts for the protocol). */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { contextFactory, type WalkSettings } from './context.js';
 import { hashContents } from './describe-entry.js';
 import { runJob } from './job-walk.js';
 import { threadWalkFs } from './walk-fs.js';
-import { BUFFERED, CURRENT, MAX_BUFFERED, WANT, pieceWriter, type FromWorker, type ToWorker } from './pool.js';
+import { BUFFERED, CURRENT, MAX_BUFFERED, WANT, pieceWriter, type FromWorker, type ToWorker, type WorkerInit } from './pool.js';
 
-const { settings, index, threads } = workerData as { settings: WalkSettings; index: number; threads: number };
-const words = new Int32Array((workerData as { words: SharedArrayBuffer }).words);
+// The pool may start this thread before it knows the walk: settings come in the first message.
+const { settings, words: shared, index, threads } = await new Promise<WorkerInit>((resolve) =>
+  parentPort!.once('message', (msg: ToWorker) => resolve((msg as { init: WorkerInit }).init)),
+);
+const words = new Int32Array(shared);
 const contextFor = await contextFactory(settings, threadWalkFs());
 const post = (msg: FromWorker) => parentPort!.postMessage(msg);
 let donations = 0;
@@ -31,6 +34,7 @@ function claimDonation(): number | undefined {
 }
 
 parentPort!.on('message', (msg: ToWorker) => {
+  if ('init' in msg) return;
   if ('hash' in msg) {
     const { id, path } = msg.hash;
     try {
