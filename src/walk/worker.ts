@@ -4,7 +4,7 @@ import { contextFactory, type WalkSettings } from './context.js';
 import { hashContents } from './describe-entry.js';
 import { runJob } from './job-walk.js';
 import { threadWalkFs } from './walk-fs.js';
-import { BUFFERED, CURRENT, MAX_BUFFERED, WANT, pieceWriter, type FromWorker, type ToWorker, type WorkerInit } from './pool.js';
+import { BUFFERED, CURRENT, MAX_BUFFERED, WANT, pieceWriter, type FromWorker, type HashReply, type ToWorker, type WorkerInit } from './pool.js';
 
 // The pool may start this thread before it knows the walk: settings come in the first message.
 const { settings, words: shared, index, threads } = await new Promise<WorkerInit>((resolve) =>
@@ -36,12 +36,14 @@ function claimDonation(): number | undefined {
 parentPort!.on('message', (msg: ToWorker) => {
   if ('init' in msg) return;
   if ('hash' in msg) {
-    const { id, path } = msg.hash;
-    try {
-      post({ hashed: id, result: hashContents(contextFor(0, ''), path) });
-    } catch (err) {
-      post({ hashed: id, failed: errorOf(err) });
-    }
+    const replies: HashReply[] = msg.hash.map(({ id, path }) => {
+      try {
+        return { id, result: hashContents(contextFor(0, ''), path) };
+      } catch (err) {
+        return { id, failed: errorOf(err) };
+      }
+    });
+    post({ hashed: replies });
     return;
   }
   const { job, rule, rootFsType } = msg.walk;
