@@ -27,8 +27,11 @@ export interface HashedFile {
 export type RootJob = Omit<WalkJob, 'id' | 'keys'>;
 
 export interface WalkPool {
-  /** Walks the subtree of `root` for rule number `rule`, writing it to `out`; one walk at a time. */
-  walk(root: RootJob, rule: number, rootFsType: string, out: WalkOutput): Promise<void>;
+  /**
+   * Walks the subtree of `root` for rule number `rule`, writing it to `out`; one walk at a
+   * time. Resolves to the number of jobs the walk took (1 + donations).
+   */
+  walk(root: RootJob, rule: number, rootFsType: string, out: WalkOutput): Promise<number>;
   /** The contents field of one file (diff's hashing). */
   hash(path: string): Promise<HashedFile>;
   close(): Promise<void>;
@@ -52,6 +55,8 @@ export interface WorkerInit {
   words: SharedArrayBuffer;
   index: number;
   threads: number;
+  /** See MAX_BUFFERED (tests make it small). */
+  maxBuffered: number;
 }
 
 export type ToWorker =
@@ -99,6 +104,7 @@ export async function inThreadPool(settings: WalkSettings, fs: WalkFs, tuning?: 
         output.done(id);
       }
       await output.finished;
+      return nextId;
     },
     hash: async (path) => hashContents(contextFor(0, ''), path),
     close: async () => {},
@@ -166,7 +172,7 @@ interface ActiveWalk {
   rootFsType: string;
 }
 
-export async function workerPool(settings: WalkSettings, threads: number): Promise<WalkPool> {
+export async function workerPool(settings: WalkSettings, threads: number, maxBuffered = MAX_BUFFERED): Promise<WalkPool> {
   const words = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
   const idle: number[] = [];
   let active: ActiveWalk | undefined;
@@ -181,9 +187,13 @@ export async function workerPool(settings: WalkSettings, threads: number): Promi
     idle.push(w);
     if (active) Atomics.add(words, WANT, 1);
   };
+  let jobs = 0;
   const onMessage = (w: number, msg: FromWorker) => {
     if ('piece' in msg) active?.output.piece(msg.job, msg.piece);
-    else if ('donated' in msg) start(idle.shift()!, msg.donated);
+    else if ('donated' in msg) {
+      jobs++;
+      start(idle.shift()!, msg.donated);
+    }
     else if ('done' in msg) {
       active?.output.done(msg.done);
       becameIdle(w);
@@ -210,7 +220,7 @@ export async function workerPool(settings: WalkSettings, threads: number): Promi
   };
   const workers = await Promise.all(
     takeWorkers(threads).map((worker, w) => {
-      worker.postMessage({ init: { settings, words: words.buffer as SharedArrayBuffer, index: w, threads } } satisfies ToWorker);
+      worker.postMessage({ init: { settings, words: words.buffer as SharedArrayBuffer, index: w, threads, maxBuffered } } satisfies ToWorker);
       return new Promise<Worker>((resolve, reject) => {
         worker.once('error', reject);
         worker.on('message', (msg: FromWorker) => {
@@ -237,10 +247,12 @@ export async function workerPool(settings: WalkSettings, threads: number): Promi
         },
       });
       active = { output, rule, rootFsType };
+      jobs = 1;
       start(idle.shift()!, { ...root, id: 0 });
       Atomics.store(words, WANT, idle.length);
       try {
         await output.finished;
+        return jobs;
       } finally {
         active = undefined;
         Atomics.store(words, WANT, 0);

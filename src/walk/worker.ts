@@ -4,10 +4,10 @@ import { contextFactory, type WalkSettings } from './context.js';
 import { hashContents } from './describe-entry.js';
 import { runJob } from './job-walk.js';
 import { threadWalkFs } from './walk-fs.js';
-import { BUFFERED, CURRENT, MAX_BUFFERED, WANT, pieceWriter, type FromWorker, type HashReply, type ToWorker, type WorkerInit } from './pool.js';
+import { BUFFERED, CURRENT, WANT, pieceWriter, type FromWorker, type HashReply, type ToWorker, type WorkerInit } from './pool.js';
 
 // The pool may start this thread before it knows the walk: settings come in the first message.
-const { settings, words: shared, index, threads } = await new Promise<WorkerInit>((resolve) =>
+const { settings, words: shared, index, threads, maxBuffered } = await new Promise<WorkerInit>((resolve) =>
   parentPort!.once('message', (msg: ToWorker) => resolve((msg as { init: WorkerInit }).init)),
 );
 const words = new Int32Array(shared);
@@ -19,7 +19,7 @@ let donations = 0;
 function waitForRoom(job: number): void {
   for (;;) {
     const buffered = Atomics.load(words, BUFFERED);
-    if (buffered <= MAX_BUFFERED || Atomics.load(words, CURRENT) === job) return;
+    if (buffered <= maxBuffered || Atomics.load(words, CURRENT) === job) return;
     Atomics.wait(words, BUFFERED, buffered, 100);
   }
 }
