@@ -11,12 +11,12 @@ import { unescapeName, type HashAlgorithm } from '../manifest/format.js';
 import { openFile, type OpenedFile } from './bart-compare.js';
 import type { ParsedRules } from '../manifest/rules.js';
 import { createFromRules, type CreateOptions } from '../walk/create-manifest.js';
-import { TextChannel } from '../walk/line-merge.js';
+import { linesOf, TextChannel } from '../walk/line-merge.js';
 import { strerror, nodeWalkFs } from '../walk/walk-fs.js';
 
 export interface DiffSide {
-  /** Entry lines in manifest order (live F lines carry the lazy-contents suffix). */
-  lines: AsyncIterable<string>;
+  /** Entry lines in manifest order, in batches (live F lines carry the lazy-contents suffix). */
+  lines: AsyncIterable<string[]>;
   /** The hash a manifest side was made with; undefined for a live tree. */
   manifestHash?: string;
   /** Live trees: the relocation root, to turn a printed name back into a path. */
@@ -24,6 +24,8 @@ export interface DiffSide {
   /** Resolves to the walk's bart status (1 after warnings) once the lines are consumed. */
   status: Promise<number>;
 }
+
+const LINE_BATCH = 1024;
 
 /** A live tree to walk (its relocation root), or an opened manifest. */
 export type SideSpec = { tree: string } | DiffSide;
@@ -59,13 +61,19 @@ async function readManifestSide(name: string, full: string): Promise<DiffSide> {
     await file.close();
     throw new InputError(name, 1, 'missing or invalid version line');
   }
-  async function* entries(): AsyncGenerator<string> {
+  async function* entries(): AsyncGenerator<string[]> {
     try {
+      let batch: string[] = [];
       for (let state = reader.state; state === 'line'; state = await reader.advance()) {
         const problem = entryLineProblem(reader.bytes, reader.start, reader.end);
         if (problem) throw new InputError(name, reader.lineNumber, problem);
-        yield reader.text();
+        batch.push(reader.text());
+        if (batch.length >= LINE_BATCH) {
+          yield batch;
+          batch = [];
+        }
       }
+      if (batch.length > 0) yield batch;
       if (reader.state === 'corrupt') throw new InputError(name, reader.lineNumber + 1, 'line longer than 65535 bytes');
     } finally {
       await file.close();
@@ -90,7 +98,11 @@ export function walkSide(root: string, rules: ParsedRules, hash: HashAlgorithm, 
   const status = createFromRules(opts, rules, { text: (blocks) => channel.push(blocks), message: onMessage }).finally(() =>
     channel.close(),
   );
-  return { lines: channel, root, status };
+  return { lines: linesOfBatches(channel.drain()), root, status };
+}
+
+async function* linesOfBatches(batches: AsyncIterable<string[]>): AsyncGenerator<string[]> {
+  for await (const blocks of batches) yield blocks.length === 1 ? linesOf(blocks[0]!) : blocks.flatMap(linesOf);
 }
 
 /** The real path of a printed (escaped, root-relative) name. */

@@ -41,8 +41,9 @@ function countingHasher(side: string, delay: (name: string) => number = () => 0)
   return { calls, hash };
 }
 
-async function* linesOf(lines: readonly string[]): AsyncGenerator<string> {
-  for (const l of lines) yield l;
+/** The lines in batches of two, so that pairs also straddle batches. */
+async function* linesOf(lines: readonly string[]): AsyncGenerator<string[]> {
+  for (let i = 0; i < lines.length; i += 2) yield lines.slice(i, i + 2);
 }
 
 async function join(
@@ -52,7 +53,7 @@ async function join(
 ): Promise<JoinedPair[]> {
   const out: JoinedPair[] = [];
   const full: LazyContentsOptions = { comparesContents: () => true, onMessage: () => {}, ...opts };
-  for await (const pair of joinWithLazyContents(linesOf(control), linesOf(test), full)) out.push(pair);
+  for await (const pairs of joinWithLazyContents(linesOf(control), linesOf(test), full)) out.push(...pairs);
   return out;
 }
 

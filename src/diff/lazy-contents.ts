@@ -47,16 +47,33 @@ interface Entry {
   unhashed?: boolean;
 }
 
+/** Perf: fields by indexOf (split made ~15 strings per line; this runs for every pair). */
 function entryOf(raw: string): Entry {
   const tab = raw.indexOf('\t');
   const line = tab < 0 ? raw : raw.slice(0, tab);
-  const fields = line.split(' ');
-  const entry: Entry = { line, name: fields[0]!, type: fields[1]!, size: fields[2]!, mtime: fields[5]! };
+  // name type size mode acl mtime ...: the ACL text holds no space (spec/bart.md §2.2).
+  const s1 = line.indexOf(' ');
+  const s2 = line.indexOf(' ', s1 + 1);
+  const s3 = line.indexOf(' ', s2 + 1);
+  const s5 = line.indexOf(' ', line.indexOf(' ', s3 + 1) + 1);
+  const s6 = line.indexOf(' ', s5 + 1);
+  const entry: Entry = {
+    line,
+    name: line.slice(0, s1),
+    type: line.slice(s1 + 1, s2),
+    size: line.slice(s2 + 1, s3),
+    mtime: line.slice(s5 + 1, s6 < 0 ? undefined : s6),
+    identity: undefined,
+    mtimeMs: undefined,
+    unhashed: undefined,
+  };
   if (tab >= 0) {
-    const [ino, ctimeMs, mtimeMs, hashed] = raw.slice(tab + 1).split(':');
-    entry.identity = `${ino}:${ctimeMs}`;
-    entry.mtimeMs = mtimeMs;
-    entry.unhashed = hashed === '0';
+    // ino:ctimeMs:mtimeMs:hashed
+    const c2 = raw.indexOf(':', raw.indexOf(':', tab) + 1);
+    const c3 = raw.indexOf(':', c2 + 1);
+    entry.identity = raw.slice(tab + 1, c2);
+    entry.mtimeMs = raw.slice(c2 + 1, c3 < 0 ? undefined : c3);
+    entry.unhashed = c3 >= 0 && raw.length === c3 + 2 && raw.endsWith('0');
   }
   return entry;
 }
@@ -85,8 +102,8 @@ async function fill(
   return withContents(entry.line, contents);
 }
 
-/** Decides and fills the contents of one pair with the same name. */
-async function resolvePair(c: Entry, t: Entry, opts: LazyContentsOptions): Promise<JoinedPair> {
+/** The pair with the same name as it is, when no hashing is needed; undefined otherwise. */
+function resolveWithoutHashing(c: Entry, t: Entry, opts: LazyContentsOptions): JoinedPair | undefined {
   const cIsFile = c.type === 'F';
   const tIsFile = t.type === 'F';
   if ((!cIsFile && !tIsFile) || !opts.comparesContents(c.name, c.type)) return { control: c.line, test: t.line };
@@ -100,9 +117,13 @@ async function resolvePair(c: Entry, t: Entry, opts: LazyContentsOptions): Promi
       return { control: c.line, test: t.line };
     }
   }
+  return undefined;
+}
+
+async function hashPair(c: Entry, t: Entry, opts: LazyContentsOptions): Promise<JoinedPair> {
   const [control, test] = await Promise.all([
-    cIsFile ? fill(c, opts.hashControl, opts) : c.line,
-    tIsFile ? fill(t, opts.hashTest, opts) : t.line,
+    c.type === 'F' ? fill(c, opts.hashControl, opts) : c.line,
+    t.type === 'F' ? fill(t, opts.hashTest, opts) : t.line,
   ]);
   return { control, test };
 }
@@ -110,37 +131,116 @@ async function resolvePair(c: Entry, t: Entry, opts: LazyContentsOptions): Promi
 // Perf: hashes of this many pairs may be in flight while the output waits for the first
 // (with 64, the hashing threads sat idle half of the time).
 const WINDOW = 1024;
+// Pairs in one batch of output.
+const BATCH = 1024;
+
+/** Reads batches of lines one line at a time; waits only when a batch is used up. */
+class LineCursor {
+  private batch: string[] = [];
+  private at = 0;
+  private readonly it: AsyncIterator<string[]>;
+  constructor(batches: AsyncIterable<string[]>) {
+    this.it = batches[Symbol.asyncIterator]();
+  }
+
+  /** The current line, reading the next batch if needed; undefined at the end. */
+  async current(): Promise<string | undefined> {
+    while (this.at >= this.batch.length) {
+      const r = await this.it.next();
+      if (r.done) return undefined;
+      this.batch = r.value;
+      this.at = 0;
+    }
+    return this.batch[this.at];
+  }
+
+  /** The current line when it is already read (no wait). */
+  peek(): string | undefined {
+    return this.at < this.batch.length ? this.batch[this.at] : undefined;
+  }
+
+  advance(): void {
+    this.at++;
+  }
+}
+
+const nameOf = (line: string) => line.slice(0, line.indexOf(' '));
+const withoutSuffix = (line: string) => {
+  const tab = line.indexOf('\t');
+  return tab < 0 ? line : line.slice(0, tab);
+};
 
 /**
- * Pairs the two sorted line streams by name (as bart compare's merge does) and yields them
- * in order, with contents filled where needed.
+ * Pairs the two sorted streams of line batches by name (as bart compare's merge does) and
+ * yields the pairs in order, in batches, with contents filled where needed. Perf:
+ * synchronous per line; it waits only for a new batch or for a hash.
  */
 export async function* joinWithLazyContents(
-  control: AsyncIterable<string>,
-  test: AsyncIterable<string>,
+  control: AsyncIterable<string[]>,
+  test: AsyncIterable<string[]>,
   opts: LazyContentsOptions,
-): AsyncGenerator<JoinedPair> {
-  const cIt = control[Symbol.asyncIterator]();
-  const tIt = test[Symbol.asyncIterator]();
-  const next = async (it: AsyncIterator<string>) => {
-    const r = await it.next();
-    return r.done ? undefined : entryOf(r.value);
-  };
-  let c = await next(cIt);
-  let t = await next(tIt);
-  const queue: Array<Promise<JoinedPair>> = [];
-  while (c || t) {
-    if (c && t && c.name === t.name) {
-      queue.push(resolvePair(c, t, opts));
-      [c, t] = await Promise.all([next(cIt), next(tIt)]);
-    } else if (c && (!t || c.name < t.name)) {
-      queue.push(Promise.resolve({ control: c.line }));
-      c = await next(cIt);
-    } else {
-      queue.push(Promise.resolve({ test: t!.line }));
-      t = await next(tIt);
+): AsyncGenerator<JoinedPair[]> {
+  const c = new LineCursor(control);
+  const t = new LineCursor(test);
+  // Pairs in output order; a hashed one is a promise until its hashes are in.
+  const pending: Array<JoinedPair | Promise<JoinedPair>> = [];
+  let head = 0;
+  // Pairs written and dropped from the front of `pending`: a slot's index is absolute - removed.
+  let removed = 0;
+  let hashing = 0;
+  let out: JoinedPair[] = [];
+  const emitReady = () => {
+    for (; head < pending.length && !(pending[head] instanceof Promise); head++) out.push(pending[head] as JoinedPair);
+    if (head > 4096) {
+      pending.splice(0, head);
+      removed += head;
+      head = 0;
     }
-    if (queue.length >= WINDOW) yield await queue.shift()!;
+  };
+  for (;;) {
+    const cl = c.peek() ?? (await c.current());
+    const tl = t.peek() ?? (await t.current());
+    if (cl === undefined && tl === undefined) break;
+    const cn = cl === undefined ? undefined : nameOf(cl);
+    const tn = tl === undefined ? undefined : nameOf(tl);
+    if (cn !== undefined && cn === tn) {
+      c.advance();
+      t.advance();
+      const ce = entryOf(cl!);
+      const te = entryOf(tl!);
+      const now = resolveWithoutHashing(ce, te, opts);
+      if (now) pending.push(now);
+      else {
+        const slot = removed + pending.length;
+        hashing++;
+        pending.push(
+          hashPair(ce, te, opts).then((pair) => {
+            pending[slot - removed] = pair;
+            hashing--;
+            return pair;
+          }),
+        );
+      }
+    } else if (cn !== undefined && (tn === undefined || cn < tn)) {
+      c.advance();
+      pending.push({ control: withoutSuffix(cl!) });
+    } else {
+      t.advance();
+      pending.push({ test: withoutSuffix(tl!) });
+    }
+    emitReady();
+    if (hashing >= WINDOW) {
+      await pending[head];
+      emitReady();
+    }
+    if (out.length >= BATCH) {
+      yield out;
+      out = [];
+    }
   }
-  while (queue.length) yield await queue.shift()!;
+  while (head < pending.length) {
+    await pending[head];
+    emitReady();
+  }
+  if (out.length > 0) yield out;
 }
