@@ -19,7 +19,7 @@ export interface DiffSide {
   lines: AsyncIterable<string[]>;
   /** The hash a manifest side was made with; undefined for a live tree. */
   manifestHash?: string;
-  /** Live trees: the relocation root, to turn a printed name back into a path. */
+  /** Live trees walked without hashing: the relocation root, to hash a printed name's file. */
   root?: string;
   /** Resolves to the walk's bart status (1 after warnings) once the lines are consumed. */
   status: Promise<number>;
@@ -82,23 +82,27 @@ async function readManifestSide(name: string, full: string): Promise<DiffSide> {
   return { lines: entries(), manifestHash: hash.toLowerCase(), status: Promise.resolve(0) };
 }
 
-/** Walks `root` without hashing: F lines end with the lazy-contents suffix. */
-export function walkSide(root: string, rules: ParsedRules, hash: HashAlgorithm, onMessage: (text: string) => void): DiffSide {
+/**
+ * Walks `root`. Without `hashHere`, nothing is hashed: F lines end with the lazy-contents
+ * suffix, and the caller hashes what it must. With it, files are hashed as create hashes them.
+ */
+export function walkSide(root: string, rules: ParsedRules, hash: HashAlgorithm, onMessage: (text: string) => void, hashHere: boolean): DiffSide {
   const opts: CreateOptions = {
     relocRoot: root,
+    // Hashing follows the rules alone (check_rules), as the lazy suffix's flag does.
     computeChecksum: false,
     hash,
     acl: 'auto',
     fs: nodeWalkFs,
-    // One thread per side: the two walks run at once, and hashing has its own threads.
+    // One thread per side: the two walks run at once, and lazy hashing has its own threads.
     threads: 1,
-    lazyContents: true,
+    lazyContents: !hashHere,
   };
   const channel = new TextChannel();
   const status = createFromRules(opts, rules, { text: (blocks) => channel.push(blocks), message: onMessage }).finally(() =>
     channel.close(),
   );
-  return { lines: linesOfBatches(channel.drain()), root, status };
+  return { lines: linesOfBatches(channel.drain()), root: hashHere ? undefined : root, status };
 }
 
 async function* linesOfBatches(batches: AsyncIterable<string[]>): AsyncGenerator<string[]> {
