@@ -15,7 +15,7 @@ import { formatHeader, type HashAlgorithm } from '../manifest/format.js';
 import { ATTR, parseRules } from '../manifest/rules.js';
 import { parseCreateRules } from '../walk/create-manifest.js';
 import { TextChannel } from '../walk/line-merge.js';
-import { openPool } from '../walk/pool.js';
+import { openPool, type WalkPool } from '../walk/pool.js';
 import { EVERYTHING_RULES } from '../walk/tree-entries.js';
 import { nodeWalkFs } from '../walk/walk-fs.js';
 import type { CommandFactory } from './command.js';
@@ -88,10 +88,15 @@ async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
     'tree' in spec ? walkSide(spec.tree, parseWalkRules(rules, spec.tree, hash), hash, onMessage, hashHere) : spec,
   ) as [DiffSide, DiffSide];
 
-  const lazy = control.root !== undefined || test.root !== undefined;
-  const pool = lazy ? await openPool({ relocRoot: '', rules: [], computeChecksum: true, hash, acl: 'none' }, 2, nodeWalkFs) : undefined;
+  // Hashing threads start with the first file to hash (--quick rarely has one).
+  let pool: Promise<WalkPool> | undefined;
   const hashIn = (side: DiffSide) =>
-    side.root === undefined ? undefined : (name: string): Promise<HashedContents> => pool!.hash(pathOf(side.root!, name));
+    side.root === undefined
+      ? undefined
+      : async (name: string): Promise<HashedContents> => {
+          pool ??= openPool({ relocRoot: '', rules: [], computeChecksum: true, hash, acl: 'none' }, 2, nodeWalkFs);
+          return (await pool).hash(pathOf(side.root!, name));
+        };
   try {
     const joined = joinWithLazyContents(control.lines, test.lines, {
       mode,
@@ -136,7 +141,7 @@ async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
     for (const m of messages) io.stderr(Buffer.from(m, 'latin1'));
     return Math.max(outcome.status, walkStatus, messages.length ? 1 : 0);
   } finally {
-    await pool?.close();
+    if (pool) await (await pool).close();
   }
 }
 
