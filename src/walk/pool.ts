@@ -193,8 +193,7 @@ export async function workerPool(settings: WalkSettings, threads: number, maxBuf
     else if ('donated' in msg) {
       jobs++;
       start(idle.shift()!, msg.donated);
-    }
-    else if ('done' in msg) {
+    } else if ('done' in msg) {
       active?.output.done(msg.done);
       becameIdle(w);
     } else if ('hashed' in msg) {
@@ -222,7 +221,11 @@ export async function workerPool(settings: WalkSettings, threads: number, maxBuf
     takeWorkers(threads).map((worker, w) => {
       worker.postMessage({ init: { settings, words: words.buffer as SharedArrayBuffer, index: w, threads, maxBuffered } } satisfies ToWorker);
       return new Promise<Worker>((resolve, reject) => {
-        worker.once('error', reject);
+        // A thread that dies fails the walk in progress (after start-up, reject does nothing).
+        worker.on('error', (err) => {
+          reject(err);
+          active?.output.fail(err);
+        });
         worker.on('message', (msg: FromWorker) => {
           if ('ready' in msg) {
             idle.push(w);
