@@ -12,6 +12,10 @@ import { openFile, type OpenedFile } from './bart-compare.js';
 import type { ParsedRules } from '../manifest/rules.js';
 import { createFromRules, type CreateOptions } from '../walk/create-manifest.js';
 import { linesOf, TextChannel } from '../walk/line-merge.js';
+import type { ContentsMode } from '../walk/context.js';
+import { walkPair } from '../walk/diff-walk.js';
+import { PAIR_TAGS } from '../walk/pair-walk.js';
+import { pairTagged, type JoinedPair } from '../diff/lazy-contents.js';
 import { strerror, nodeWalkFs } from '../walk/walk-fs.js';
 
 export interface DiffSide {
@@ -103,6 +107,24 @@ export function walkSide(root: string, rules: ParsedRules, hash: HashAlgorithm, 
     channel.close(),
   );
   return { lines: linesOfBatches(channel.drain()), root: hashHere ? undefined : root, status };
+}
+
+/**
+ * Walks two trees at once (src/walk/diff-walk.ts): the pairs of lines that differ, or of
+ * which one tree has none, F lines with the lazy-contents suffix.
+ */
+export function walkBothTrees(
+  roots: [string, string],
+  rules: [ParsedRules, ParsedRules],
+  hash: HashAlgorithm,
+  mode: ContentsMode,
+  sameLineage: boolean,
+  onMessage: (text: string) => void,
+): { pairs: AsyncIterable<JoinedPair[]>; status: Promise<number> } {
+  const channel = new TextChannel();
+  const opts = { relocRoots: roots, hash, mode, sameLineage, fs: nodeWalkFs, threads: 2 };
+  const status = walkPair(opts, rules, { text: (blocks) => channel.push(blocks), message: onMessage }).finally(() => channel.close());
+  return { pairs: pairTagged(linesOfBatches(channel.drain()), PAIR_TAGS), status };
 }
 
 async function* linesOfBatches(batches: AsyncIterable<string[]>): AsyncGenerator<string[]> {

@@ -6,20 +6,21 @@
 import { statSync } from 'node:fs';
 import { compareManifests } from '../diff/compare.js';
 import { flagsFor } from '../diff/evaluate.js';
-import { joinWithLazyContents, type ContentsMode, type HashedContents } from '../diff/lazy-contents.js';
+import { pairByName, resolveContents, type ContentsMode, type HashedContents, type JoinedPair } from '../diff/lazy-contents.js';
 import { ManifestLineReader } from '../diff/line-reader.js';
 import { textSource } from '../diff/line-source.js';
 import { ChunkedOutput, changeFormatter } from '../diff/report.js';
 import { InputError, UsageError } from '../errors.js';
 import { formatHeader, type HashAlgorithm } from '../manifest/format.js';
-import { ATTR, parseRules } from '../manifest/rules.js';
+import { ATTR, parseRules, type ParsedRules } from '../manifest/rules.js';
 import { parseCreateRules } from '../walk/create-manifest.js';
 import { TextChannel } from '../walk/line-merge.js';
 import { openPool, type WalkPool } from '../walk/pool.js';
+import { pairWalkable } from '../walk/diff-walk.js';
 import { EVERYTHING_RULES } from '../walk/tree-entries.js';
 import { nodeWalkFs } from '../walk/walk-fs.js';
 import type { CommandFactory } from './command.js';
-import { openSide, pathOf, walkSide, type DiffSide, type SideSpec } from './diff-sides.js';
+import { openSide, pathOf, walkBothTrees, walkSide, type DiffSide, type SideSpec } from './diff-sides.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
 import { withCompareOutputOptions } from './compare-options.js';
 import type { CliIo } from './io.js';
@@ -56,18 +57,59 @@ function parseWalkRules(rules: { file: string; text: string }, root: string, has
 }
 
 /**
- * Whether the walkers hash every file as they go rather than leave it to the join. Two trees
- * of one lineage (snapshots and clones of one dataset) share inode numbers, root included,
- * and most pairs are then proven equal without reading them; between other trees every
- * same-size pair is read anyway, and hashing in the walking threads saves a message and a
- * second open per file (bench pair, a copy: 11 s -> 7 s). --paranoid reads every pair.
- * Files without a pair are hashed for nothing, but compare never shows their contents.
+ * Whether two live trees are one lineage: snapshots and clones of one dataset keep object
+ * numbers, root included, and a file with the same inode, size, mtime and ctime on both is
+ * then the same file. Other trees must have their same-size files read.
+ */
+function sameLineage(specs: SideSpec[]): boolean {
+  const [c, t] = specs.map((s) => ('tree' in s ? statSync(s.tree || '/').ino : undefined));
+  return c !== undefined && c === t;
+}
+
+/**
+ * Two walks: whether the walkers hash every file as they go rather than leave it to the
+ * join. Between trees of other lineages every same-size pair is read anyway, and hashing in
+ * the walking threads saves a message and a second open per file; --paranoid reads every
+ * pair. Files without a pair are hashed for nothing, but compare never shows their contents.
  */
 function hashWhileWalking(mode: ContentsMode, specs: SideSpec[]): boolean {
-  if (mode === 'paranoid') return true;
-  if (mode === 'quick') return false;
-  const [c, t] = specs.map((s) => ('tree' in s ? statSync(s.tree || '/').ino : undefined));
-  return c === undefined || t === undefined || c !== t;
+  return mode === 'paranoid' || (mode === 'default' && !sameLineage(specs));
+}
+
+interface DiffInput {
+  /** Lines paired by name, F lines of live trees with the lazy-contents suffix. */
+  pairs: AsyncIterable<JoinedPair[]>;
+  /** Live trees to hash a name's file in (undefined: a manifest, or already hashed). */
+  roots: [string | undefined, string | undefined];
+  /** How the join decides contents (a pair walk leaves it only pairs it could not prove equal). */
+  mode: ContentsMode;
+  status: Promise<number>;
+}
+
+/**
+ * Two live trees walked by one rule each are walked at once, and only entries that differ
+ * reach this thread; otherwise each side is walked (or read) and joined by name.
+ */
+function openInput(specs: SideSpec[], rules: { file: string; text: string }, hash: HashAlgorithm, mode: ContentsMode, onMessage: (m: string) => void): DiffInput {
+  const trees = specs.flatMap((s) => ('tree' in s ? [s.tree] : []));
+  const walkRules = trees.map((tree) => parseWalkRules(rules, tree, hash));
+  if (trees.length === 2 && pairWalkable(nodeWalkFs, walkRules as [ParsedRules, ParsedRules])) {
+    const lineage = sameLineage(specs);
+    const both = walkBothTrees(trees as [string, string], walkRules as [ParsedRules, ParsedRules], hash, mode, lineage, onMessage);
+    // The walk compared the bytes of equal-looking files; what it hands on is hashed for the report.
+    const joinMode = mode === 'default' && !lineage ? 'paranoid' : mode;
+    return { pairs: both.pairs, roots: [trees[0], trees[1]], mode: joinMode, status: both.status };
+  }
+  const hashHere = hashWhileWalking(mode, specs);
+  const [control, test] = specs.map((spec) =>
+    'tree' in spec ? walkSide(spec.tree, parseWalkRules(rules, spec.tree, hash), hash, onMessage, hashHere) : spec,
+  ) as [DiffSide, DiffSide];
+  return {
+    pairs: pairByName(control.lines, test.lines),
+    roots: [control.root, test.root],
+    mode,
+    status: Promise.all([control.status, test.status]).then(([c, t]) => Math.max(c, t)),
+  };
 }
 
 async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
@@ -83,27 +125,24 @@ async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
   const names = [args.control, args.test];
   const specs = [await openSide(args.control, io.cwd), await openSide(args.test, io.cwd)];
   const hash = sideHash(specs, args.hash, names);
-  const hashHere = hashWhileWalking(mode, specs);
-  const [control, test] = specs.map((spec) =>
-    'tree' in spec ? walkSide(spec.tree, parseWalkRules(rules, spec.tree, hash), hash, onMessage, hashHere) : spec,
-  ) as [DiffSide, DiffSide];
+  const input = openInput(specs, rules, hash, mode, onMessage);
 
   // Hashing threads start with the first file to hash (--quick rarely has one).
   let pool: Promise<WalkPool> | undefined;
-  const hashIn = (side: DiffSide) =>
-    side.root === undefined
+  const hashIn = (root: string | undefined) =>
+    root === undefined
       ? undefined
       : async (name: string): Promise<HashedContents> => {
           pool ??= openPool({ relocRoot: '', rules: [], computeChecksum: true, hash, acl: 'none' }, 2, nodeWalkFs);
-          return (await pool).hash(pathOf(side.root!, name));
+          return (await pool).hash(pathOf(root, name));
         };
   try {
-    const joined = joinWithLazyContents(control.lines, test.lines, {
-      mode,
+    const joined = resolveContents(input.pairs, {
+      mode: input.mode,
       comparesContents: (name, type) => (flagsFor(compareRules.rules, flags, name, type) & ATTR.contents) !== 0,
-      hashControl: hashIn(control),
-      hashTest: hashIn(test),
-      onMessage: (m) => void messages.push(m),
+      hashControl: hashIn(input.roots[0]),
+      hashTest: hashIn(input.roots[1]),
+      onMessage,
     });
     const sides = { control: new TextChannel(64), test: new TextChannel(64) };
     // Both sides are flushed together, so compare never waits for a line still held here.
@@ -135,7 +174,7 @@ async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
       onChange: (change) => out.push(formatter.format(change)),
     });
     await feed;
-    const walkStatus = Math.max(await control.status, await test.status);
+    const walkStatus = await input.status;
     await out.push(formatter.end(outcome.status === 1));
     await out.flush();
     for (const m of messages) io.stderr(Buffer.from(m, 'latin1'));

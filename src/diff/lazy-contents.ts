@@ -12,7 +12,9 @@
  * (only changed files pay for it).
  */
 
-export type ContentsMode = 'default' | 'paranoid' | 'quick';
+import type { ContentsMode } from '../walk/context.js';
+
+export type { ContentsMode };
 
 export interface HashedContents {
   contents: string;
@@ -189,17 +191,72 @@ function alikeLine(cl: string, tl: string, mode: ContentsMode): string | undefin
 }
 
 /**
- * Pairs the two sorted streams of line batches by name (as bart compare's merge does) and
- * yields the pairs in order, in batches, with contents filled where needed. Perf:
- * synchronous per line; it waits only for a new batch or for a hash.
+ * Pairs the two sorted streams of line batches by name (as bart compare's merge does), in
+ * order and in batches. Perf: synchronous per line; it waits only for a new batch.
  */
-export async function* joinWithLazyContents(
-  control: AsyncIterable<string[]>,
-  test: AsyncIterable<string[]>,
-  opts: LazyContentsOptions,
-): AsyncGenerator<JoinedPair[]> {
+export async function* pairByName(control: AsyncIterable<string[]>, test: AsyncIterable<string[]>): AsyncGenerator<JoinedPair[]> {
   const c = new LineCursor(control);
   const t = new LineCursor(test);
+  let out: JoinedPair[] = [];
+  for (;;) {
+    const cl = c.peek() ?? (await c.current());
+    const tl = t.peek() ?? (await t.current());
+    if (cl === undefined && tl === undefined) break;
+    const cn = cl === undefined ? undefined : nameOf(cl);
+    const tn = tl === undefined ? undefined : nameOf(tl);
+    if (cn !== undefined && cn === tn) {
+      c.advance();
+      t.advance();
+      out.push({ control: cl, test: tl });
+    } else if (cn !== undefined && (tn === undefined || cn < tn)) {
+      c.advance();
+      out.push({ control: cl });
+    } else {
+      t.advance();
+      out.push({ test: tl });
+    }
+    if (out.length >= BATCH) {
+      yield out;
+      out = [];
+    }
+  }
+  if (out.length > 0) yield out;
+}
+
+/**
+ * Pairs the lines of a pair walk (src/walk/pair-walk.ts): one stream in name order, each
+ * line tagged with its side; a tree's line comes right before the other tree's line of the
+ * same name.
+ */
+export async function* pairTagged(tagged: AsyncIterable<string[]>, tags: readonly [string, string]): AsyncGenerator<JoinedPair[]> {
+  // A control line whose test line may start the next batch.
+  let held: string | undefined;
+  for await (const lines of tagged) {
+    const out: JoinedPair[] = [];
+    for (const raw of lines) {
+      const line = raw.slice(1);
+      if (raw[0] === tags[0]) {
+        if (held !== undefined) out.push({ control: held });
+        held = line;
+      } else if (held !== undefined && nameOf(held) === nameOf(line)) {
+        out.push({ control: held, test: line });
+        held = undefined;
+      } else {
+        if (held !== undefined) out.push({ control: held });
+        held = undefined;
+        out.push({ test: line });
+      }
+    }
+    yield out;
+  }
+  if (held !== undefined) yield [{ control: held }];
+}
+
+/**
+ * Fills in the contents field of paired lines where needed (see the top of this file), in
+ * order and in batches. Perf: synchronous per pair; it waits only for a new batch or a hash.
+ */
+export async function* resolveContents(pairs: AsyncIterable<JoinedPair[]>, opts: LazyContentsOptions): AsyncGenerator<JoinedPair[]> {
   // Pairs in output order; a hashed one is a promise until its hashes are in.
   const pending: Array<JoinedPair | Promise<JoinedPair>> = [];
   let head = 0;
@@ -215,49 +272,39 @@ export async function* joinWithLazyContents(
       head = 0;
     }
   };
-  for (;;) {
-    const cl = c.peek() ?? (await c.current());
-    const tl = t.peek() ?? (await t.current());
-    if (cl === undefined && tl === undefined) break;
-    const cn = cl === undefined ? undefined : nameOf(cl);
-    const tn = tl === undefined ? undefined : nameOf(tl);
-    if (cn !== undefined && cn === tn) {
-      c.advance();
-      t.advance();
-      const alike = alikeLine(cl!, tl!, opts.mode);
-      if (alike !== undefined) pending.push({ control: alike, test: alike });
+  for await (const batch of pairs) {
+    for (const { control: cl, test: tl } of batch) {
+      if (cl === undefined || tl === undefined) pending.push(cl === undefined ? { test: withoutSuffix(tl!) } : { control: withoutSuffix(cl) });
       else {
-        const ce = entryOf(cl!);
-        const te = entryOf(tl!);
-        const now = resolveWithoutHashing(ce, te, opts);
-        if (now) pending.push(now);
+        const alike = alikeLine(cl, tl, opts.mode);
+        if (alike !== undefined) pending.push({ control: alike, test: alike });
         else {
-          const slot = removed + pending.length;
-          hashing++;
-          pending.push(
-            hashPair(ce, te, opts).then((pair) => {
-              pending[slot - removed] = pair;
-              hashing--;
-              return pair;
-            }),
-          );
+          const ce = entryOf(cl);
+          const te = entryOf(tl);
+          const now = resolveWithoutHashing(ce, te, opts);
+          if (now) pending.push(now);
+          else {
+            const slot = removed + pending.length;
+            hashing++;
+            pending.push(
+              hashPair(ce, te, opts).then((pair) => {
+                pending[slot - removed] = pair;
+                hashing--;
+                return pair;
+              }),
+            );
+          }
         }
       }
-    } else if (cn !== undefined && (tn === undefined || cn < tn)) {
-      c.advance();
-      pending.push({ control: withoutSuffix(cl!) });
-    } else {
-      t.advance();
-      pending.push({ test: withoutSuffix(tl!) });
-    }
-    emitReady();
-    if (hashing >= WINDOW) {
-      await pending[head];
       emitReady();
-    }
-    if (out.length >= BATCH) {
-      yield out;
-      out = [];
+      if (hashing >= WINDOW) {
+        await pending[head];
+        emitReady();
+      }
+      if (out.length >= BATCH) {
+        yield out;
+        out = [];
+      }
     }
   }
   while (head < pending.length) {
@@ -265,4 +312,13 @@ export async function* joinWithLazyContents(
     emitReady();
   }
   if (out.length > 0) yield out;
+}
+
+/** Two sorted streams of line batches, paired by name, contents filled where needed. */
+export function joinWithLazyContents(
+  control: AsyncIterable<string[]>,
+  test: AsyncIterable<string[]>,
+  opts: LazyContentsOptions,
+): AsyncGenerator<JoinedPair[]> {
+  return resolveContents(pairByName(control, test), opts);
 }

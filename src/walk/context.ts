@@ -1,7 +1,7 @@
 import type { AclFlavor } from '../manifest/acl.js';
 import type { HashAlgorithm } from '../manifest/format.js';
 import type { Rule } from '../manifest/rules.js';
-import { createFileHasher } from './hasher.js';
+import { alignedBuffer, CHUNK_SIZE, createFileHasher } from './hasher.js';
 import type { WalkContext } from './describe-entry.js';
 import type { WalkFs } from './walk-fs.js';
 
@@ -43,4 +43,40 @@ export async function contextFactory(
     }
     return ctx;
   };
+}
+
+/** How diff decides that two files of equal size have equal contents (spec/cli.md). */
+export type ContentsMode = 'default' | 'paranoid' | 'quick';
+
+/** A walk of two trees at once (pair-walk.ts), as plain data. */
+export interface PairSettings {
+  /** Control and test: each tree's own relocation root and rules (one rule each). */
+  sides: [WalkSettings, WalkSettings];
+  mode: ContentsMode;
+  /**
+   * The trees are one ZFS lineage (snapshots and clones of one dataset keep object
+   * numbers, root included): same inode, size, mtime and ctime is the same file.
+   */
+  sameLineage: boolean;
+}
+
+export interface PairContext {
+  sides: [WalkContext, WalkContext];
+  mode: ContentsMode;
+  sameLineage: boolean;
+  /** Read buffers for comparing two files, one per side (page-aligned, see hasher.ts). */
+  buffers: [Uint8Array, Uint8Array];
+}
+
+/**
+ * Builds a thread's pair contexts. Each side has a file system of its own: a walking
+ * thread's lstat result is one object per file system, and a pair needs both at once.
+ */
+export async function pairContextFactory(
+  settings: PairSettings,
+  fsOf: () => WalkFs,
+): Promise<(rootFsTypes: [string, string]) => PairContext> {
+  const [control, test] = await Promise.all(settings.sides.map((side) => contextFactory(side, fsOf())));
+  const buffers: [Uint8Array, Uint8Array] = [alignedBuffer(CHUNK_SIZE), alignedBuffer(CHUNK_SIZE)];
+  return ([c, t]) => ({ sides: [control!(0, c), test!(0, t)], mode: settings.mode, sameLineage: settings.sameLineage, buffers });
 }

@@ -41,7 +41,7 @@ export function displayName(relocRoot: string, fullPath: string): string {
 const LITERAL = /^[^*?[\\]*$/;
 
 const flavorCache = new Map<number, AclFlavor>();
-function aclFlavor(ctx: WalkContext, st: WalkStat, path: string): AclFlavor {
+export function aclFlavor(ctx: WalkContext, st: WalkStat, path: string): AclFlavor {
   if (ctx.acl !== 'auto') return ctx.acl;
   let flavor = flavorCache.get(st.dev);
   if (!flavor) {
@@ -49,6 +49,19 @@ function aclFlavor(ctx: WalkContext, st: WalkStat, path: string): AclFlavor {
     flavorCache.set(st.dev, flavor);
   }
   return flavor;
+}
+
+/**
+ * bart's global compute_chksum as eval_file() leaves it after `path`: check_rules with the
+ * type forced to F, for every entry but directories and symlinks (§3.6).
+ */
+export function noteChecksumRule(ctx: WalkContext, path: string, type: string, rule: Rule): boolean {
+  if (type !== 'D' && type !== 'L') {
+    // Perf: with a single rule and a literal subtree, the answer is the walked rule itself.
+    const applying = ctx.rules.length === 1 && LITERAL.test(rule.subtree) ? rule : checkRules(ctx.rules, path, 'F');
+    if (applying) ctx.computeChecksum = (applying.attrs & ATTR.contents) !== 0;
+  }
+  return ctx.computeChecksum;
 }
 
 /**
@@ -67,12 +80,7 @@ export function describeEntry(
   const type = typeOfMode(st.mode);
   const exclusion = rule ? excludeFname(path, type, rule) : 'none';
   if (exclusion !== 'none') return { exclusion };
-  if (type !== 'D' && type !== 'L' && rule) {
-    // check_rules with the type forced to F, for every non-directory (§3.6). Perf: with a
-    // single rule and a literal subtree that answer is the walked rule itself.
-    const applying = ctx.rules.length === 1 && LITERAL.test(rule.subtree) ? rule : checkRules(ctx.rules, path, 'F');
-    if (applying) ctx.computeChecksum = (applying.attrs & ATTR.contents) !== 0;
-  }
+  if (rule) noteChecksumRule(ctx, path, type, rule);
   const acl = aclText(aclFlavor(ctx, st, path), st.mode, type === 'D', type === 'L');
   const mtime = Math.floor(st.mtimeMs / 1000);
   let last: string | undefined;

@@ -25,7 +25,7 @@ export type FileHasher = (fs: WalkFs, path: string) => HashResult;
  * A read buffer backed by WebAssembly memory, which is page-aligned. Perf: copying from the
  * page cache into an unaligned Buffer of >= 128 KiB ran 4x slower on the benchmark CPU.
  */
-function alignedBuffer(size: number): Uint8Array {
+export function alignedBuffer(size: number): Uint8Array {
   const memory = new WebAssembly.Memory({ initial: Math.ceil(size / 65536) });
   return new Uint8Array(memory.buffer, 0, size);
 }

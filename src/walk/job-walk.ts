@@ -29,7 +29,7 @@ export interface WalkJob {
   rootLineSorted?: boolean;
 }
 
-export interface JobOutput {
+export interface JobOutput<J = WalkJob> {
   /** Whole lines, each ending in '\n'. */
   text(lines: string): void;
   /** stderr text in bart's words. */
@@ -40,22 +40,33 @@ export interface JobOutput {
   wantsDonation(): boolean;
   /** Takes the request (another job may have served it): the new job's id, or undefined. */
   claimDonation(): number | undefined;
-  donate(job: WalkJob): void;
+  donate(job: J): void;
 }
 
-/** A directory being walked: keys [next, end) are left; `holes` follow its output. */
-interface Frame {
+/** A directory being walked, on one tree. */
+export interface DirFrame {
   dir: string;
   prefix: string;
   /** The escaped printed name of `dir` + '/': entries' printed names start with it. */
   namePrefix: string;
   dev: number;
+  /** Subdirectories whose line is done: their keys (undefined: unlistable), or null: not entered. */
+  subdirs: Map<string, { keys: string[] | undefined; dev: number } | null>;
+}
+
+/** The keys of a directory: [next, end) are left; `holes` follow its output. */
+export interface KeyRange {
   keys: string[];
   next: number;
   end: number;
   holes: number[];
-  /** Subdirectories whose line is done: their keys (undefined: unlistable), or null: not entered. */
-  subdirs: Map<string, { keys: string[] | undefined; dev: number } | null>;
+}
+
+type Frame = DirFrame & KeyRange;
+
+/** Where a walk's lines go (a side of a pair walk tags them). */
+export interface LineSink {
+  line(line: string): void;
 }
 
 // Perf: text goes out in pieces of about this many bytes (one message each).
@@ -63,7 +74,7 @@ const PIECE = 64 * 1024;
 // A donation is worth a message when it holds a subtree or at least this many entries.
 const MIN_DONATED_ENTRIES = 64;
 
-const isDir = (st: WalkStat) => (st.mode & 0o170000) === 0o040000;
+export const isDir = (st: WalkStat) => (st.mode & 0o170000) === 0o040000;
 
 /** The sorted keys of directory `dir`, or undefined when it cannot be listed. */
 export function listKeys(ctx: WalkContext, dir: string): string[] | undefined {
@@ -83,15 +94,17 @@ export function listKeys(ctx: WalkContext, dir: string): string[] | undefined {
   return keys.sort();
 }
 
-function frame(dir: string, namePrefix: string, dev: number, keys: string[]): Frame {
+export function dirFrame(dir: string, namePrefix: string, dev: number): DirFrame {
   const prefix = dir.endsWith('/') ? dir : dir + '/';
-  return { dir, prefix, namePrefix, dev, keys, next: 0, end: keys.length, holes: [], subdirs: new Map() };
+  return { dir, prefix, namePrefix, dev, subdirs: new Map() };
 }
 
-class LineBuffer {
+export const keyRange = (keys: string[]): KeyRange => ({ keys, next: 0, end: keys.length, holes: [] });
+
+export class LineBuffer implements LineSink {
   private lines: string[] = [];
   private size = 0;
-  constructor(private readonly out: JobOutput) {}
+  constructor(private readonly out: Pick<JobOutput<unknown>, 'text'>) {}
 
   line(line: string): void {
     this.lines.push(line);
@@ -108,6 +121,35 @@ class LineBuffer {
   }
 }
 
+/** What a kind of walk does with its keys (see walkStack). */
+export interface KeyWalk<F extends KeyRange, J> {
+  /** Does one key of `top`: writes its lines, returns the frame of a subtree to walk next. */
+  step(top: F, key: string): F | undefined;
+  /** The job that takes over `keys` of frame `f`. */
+  jobFor(f: F, id: number, keys: string[]): J;
+  /** Whether a key stands for a subtree (worth donating however few keys go with it). */
+  isSubtree(key: string): boolean;
+}
+
+/** Walks the stack of frames depth first, donating work when a thread is idle. */
+export function walkStack<F extends KeyRange, J>(stack: F[], walk: KeyWalk<F, J>, lines: LineBuffer, out: JobOutput<J>): void {
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next >= top.end) {
+      stack.pop();
+      for (const id of top.holes) {
+        lines.flush();
+        out.hole(id);
+      }
+      continue;
+    }
+    if (out.wantsDonation() && donate(stack, walk, out)) continue;
+    const sub = walk.step(top, top.keys[top.next++]!);
+    if (sub) stack.push(sub);
+  }
+  lines.flush();
+}
+
 export function runJob(ctx: WalkContext, job: WalkJob, out: JobOutput): void {
   const lines = new LineBuffer(out);
   let keys = job.keys;
@@ -120,33 +162,35 @@ export function runJob(ctx: WalkContext, job: WalkJob, out: JobOutput): void {
     else if (job.rootLine !== undefined) lines.line(job.rootLine);
   }
   const printed = escapeName(displayName(ctx.relocRoot, job.dir));
-  const stack = [frame(job.dir, printed.endsWith('/') ? printed : printed + '/', job.dev, keys)];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    if (top.next >= top.end) {
-      stack.pop();
-      for (const id of top.holes) {
-        lines.flush();
-        out.hole(id);
+  const root: Frame = { ...dirFrame(job.dir, printed.endsWith('/') ? printed : printed + '/', job.dev), ...keyRange(keys) };
+  walkStack<Frame, WalkJob>([root], {
+    step: (top, key) => {
+      if (key.startsWith(' ')) lines.line(key.slice(1));
+      else if (key.endsWith(' ')) entryLine(ctx, top, key.slice(0, -1), lines, out);
+      else {
+        const sub = enterSubdir(ctx, top, key.slice(0, -1), out);
+        if (sub) return { ...sub.frame, ...keyRange(sub.keys) };
       }
-      continue;
-    }
-    if (out.wantsDonation() && donate(stack, out)) continue;
-    const key = top.keys[top.next++]!;
-    if (key.startsWith(' ')) lines.line(key.slice(1));
-    else if (key.endsWith(' ')) entryLine(ctx, top, key.slice(0, -1), lines, out);
-    else {
-      const sub = subtree(ctx, top, key.slice(0, -1), out);
-      if (sub) stack.push(sub);
-    }
-  }
-  lines.flush();
+      return undefined;
+    },
+    jobFor: (f, id, keys) => ({ id, dir: f.dir, dev: f.dev, keys }),
+    isSubtree: (key) => key.endsWith('/'),
+  }, lines, out);
 }
 
-/** An entry's own line; for a directory, also whether and what its '/' key will walk. */
-function entryLine(ctx: WalkContext, top: Frame, esc: string, lines: LineBuffer, out: JobOutput): void {
-  const path = top.prefix + unescapeName(esc);
-  const st = lstat(ctx, path);
+/**
+ * An entry's own line; for a directory, also whether and what its '/' key will walk.
+ * `st` undefined: the entry vanished or cannot be looked at.
+ */
+export function entryLine(
+  ctx: WalkContext,
+  top: DirFrame,
+  esc: string,
+  lines: LineSink,
+  out: Pick<JobOutput<unknown>, 'message'>,
+  path = top.prefix + unescapeName(esc),
+  st = lstat(ctx, path),
+): void {
   if (!st) return out.message(unknownEntry(path));
   const messages: string[] = [];
   const { line, exclusion } = describeEntry(ctx, path, st, messages, ctx.rule, top.namePrefix + esc);
@@ -168,8 +212,13 @@ function entryLine(ctx: WalkContext, top: Frame, esc: string, lines: LineBuffer,
   else out.message(cannotList(path));
 }
 
-/** The frame for a '/' key, or none (not entered, unlistable, no longer a directory). */
-function subtree(ctx: WalkContext, top: Frame, esc: string, out: JobOutput): Frame | undefined {
+/** The directory of a '/' key and its keys, or none (not entered, unlistable, no longer a directory). */
+export function enterSubdir(
+  ctx: WalkContext,
+  top: DirFrame,
+  esc: string,
+  out: Pick<JobOutput<unknown>, 'message'>,
+): { frame: DirFrame; keys: string[] } | undefined {
   const path = top.prefix + unescapeName(esc);
   let sub = top.subdirs.get(esc);
   top.subdirs.delete(esc);
@@ -184,11 +233,11 @@ function subtree(ctx: WalkContext, top: Frame, esc: string, out: JobOutput): Fra
     out.message(cannotList(path));
     return undefined;
   }
-  return frame(path, top.namePrefix + esc + '/', sub.dev, sub.keys);
+  return { frame: dirFrame(path, top.namePrefix + esc + '/', sub.dev), keys: sub.keys };
 }
 
 /** lstat, or undefined for an entry that vanished or fails (ENAMETOOLONG...): nftw's FTW_NS. */
-function lstat(ctx: WalkContext, path: string): WalkStat | undefined {
+export function lstat(ctx: WalkContext, path: string): WalkStat | undefined {
   try {
     return ctx.fs.lstat(path);
   } catch {
@@ -196,7 +245,7 @@ function lstat(ctx: WalkContext, path: string): WalkStat | undefined {
   }
 }
 
-function crossesMount(ctx: WalkContext, top: Frame, path: string, st: WalkStat): boolean {
+export function crossesMount(ctx: WalkContext, top: DirFrame, path: string, st: WalkStat): boolean {
   return st.dev !== top.dev && ctx.fs.fsType(st.dev, path) !== ctx.rootFsType;
 }
 
@@ -205,16 +254,16 @@ function crossesMount(ctx: WalkContext, top: Frame, path: string, st: WalkStat):
  * root, ranges hold the largest subtrees, so donations stay few. The job always keeps its
  * next key (the top frame's), or two jobs could hand one key back and forth.
  */
-function donate(stack: Frame[], out: JobOutput): boolean {
+function donate<F extends KeyRange, J>(stack: F[], walk: KeyWalk<F, J>, out: JobOutput<J>): boolean {
   const top = stack[stack.length - 1];
   for (const f of stack) {
     const left = f.end - f.next;
     if (left === 0 || (left === 1 && f === top)) continue;
     const mid = left === 1 ? f.next : f.next + (left >> 1);
-    if (f.end - mid < MIN_DONATED_ENTRIES && !hasSubtree(f.keys, mid, f.end)) continue;
+    if (f.end - mid < MIN_DONATED_ENTRIES && !hasSubtree(walk, f.keys, mid, f.end)) continue;
     const id = out.claimDonation();
     if (id === undefined) return false;
-    out.donate({ id, dir: f.dir, dev: f.dev, keys: f.keys.slice(mid, f.end) });
+    out.donate(walk.jobFor(f, id, f.keys.slice(mid, f.end)));
     f.end = mid;
     f.holes.unshift(id);
     return true;
@@ -222,7 +271,7 @@ function donate(stack: Frame[], out: JobOutput): boolean {
   return false;
 }
 
-function hasSubtree(keys: string[], from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (keys[i]!.endsWith('/')) return true;
+function hasSubtree<J>(walk: KeyWalk<KeyRange, J>, keys: string[], from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (walk.isSubtree(keys[i]!)) return true;
   return false;
 }

@@ -11,9 +11,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { contextFactory, type WalkSettings } from './context.js';
+import { contextFactory, pairContextFactory, type PairSettings, type WalkSettings } from './context.js';
 import { hashContents } from './describe-entry.js';
 import { runJob, type JobOutput, type WalkJob } from './job-walk.js';
+import { runPairJob, type PairJob } from './pair-walk.js';
 import type { WalkFs } from './walk-fs.js';
 import { OrderedOutput, type Piece, type WalkOutput } from './walker.js';
 
@@ -25,6 +26,10 @@ export interface HashedFile {
 
 /** A walk's first job: the walked directory (see WalkJob). */
 export type RootJob = Omit<WalkJob, 'id' | 'keys'>;
+export type RootPairJob = Omit<PairJob, 'id' | 'keys'>;
+
+/** A pool walks one tree at a time, or two at once. */
+export type PoolSettings = WalkSettings | PairSettings;
 
 export interface WalkPool {
   /**
@@ -32,6 +37,8 @@ export interface WalkPool {
    * time. Resolves to the number of jobs the walk took (1 + donations).
    */
   walk(root: RootJob, rule: number, rootFsType: string, out: WalkOutput): Promise<number>;
+  /** Walks two trees at once (pair-walk.ts; a pool opened with PairSettings), likewise. */
+  walkPair(root: RootPairJob, rootFsTypes: [string, string], out: WalkOutput): Promise<number>;
   /** The contents field of one file (diff's hashing). */
   hash(path: string): Promise<HashedFile>;
   close(): Promise<void>;
@@ -51,7 +58,7 @@ const YOUNG_GENERATION = { maxYoungGenerationSizeMb: 4 };
 
 /** What a walking thread is told once, before any job. */
 export interface WorkerInit {
-  settings: WalkSettings;
+  settings: PoolSettings;
   words: SharedArrayBuffer;
   index: number;
   threads: number;
@@ -62,6 +69,7 @@ export interface WorkerInit {
 export type ToWorker =
   | { init: WorkerInit }
   | { walk: { job: WalkJob; rule: number; rootFsType: string } }
+  | { pair: { job: PairJob; rootFsTypes: [string, string] } }
   | { hash: HashRequest[] };
 
 export interface HashRequest {
@@ -73,7 +81,7 @@ export type HashReply = { id: number; result: HashedFile } | { id: number; faile
 export type FromWorker =
   | { ready: true }
   | { job: number; piece: Piece }
-  | { donated: WalkJob }
+  | { donated: WalkJob | PairJob }
   | { done: number }
   | { hashed: HashReply[] }
   | { failed: { message: string; code?: string | undefined } };
@@ -84,32 +92,36 @@ export interface InThreadTuning {
 }
 
 /** Walks in this thread; donated jobs run after the job that donated them. */
-export async function inThreadPool(settings: WalkSettings, fs: WalkFs, tuning?: InThreadTuning): Promise<WalkPool> {
-  const contextFor = await contextFactory(settings, fs);
+export async function inThreadPool(settings: PoolSettings, fs: WalkFs, tuning?: InThreadTuning): Promise<WalkPool> {
+  const contextFor = await contextFactory(isPair(settings) ? settings.sides[0] : settings, fs);
+  const pairFor = isPair(settings) ? await pairContextFactory(settings, () => fs) : undefined;
+  async function run<J extends { id: number }>(first: J, runOne: (job: J, out: JobOutput<J>) => void, out: WalkOutput) {
+    const output = new OrderedOutput(out, 0, { current: () => {}, consumed: () => {} });
+    const queue: J[] = [first];
+    let nextId = 1;
+    let steps = 0;
+    for (let job = queue.shift(); job; job = queue.shift()) {
+      const id = job.id;
+      runOne(job, {
+        ...pieceWriter((piece) => output.piece(id, piece)),
+        wantsDonation: () => tuning !== undefined && ++steps % tuning.donateEvery === 0,
+        claimDonation: () => nextId++,
+        donate: (donated) => void queue.push(donated),
+      });
+      output.done(id);
+    }
+    await output.finished;
+    return nextId;
+  }
   return {
-    async walk(root, rule, rootFsType, out) {
-      const ctx = contextFor(rule, rootFsType);
-      const output = new OrderedOutput(out, 0, { current: () => {}, consumed: () => {} });
-      const queue: WalkJob[] = [{ ...root, id: 0 }];
-      let nextId = 1;
-      let steps = 0;
-      for (let job = queue.shift(); job; job = queue.shift()) {
-        const id = job.id;
-        runJob(ctx, job, {
-          ...pieceWriter((piece) => output.piece(id, piece)),
-          wantsDonation: () => tuning !== undefined && ++steps % tuning.donateEvery === 0,
-          claimDonation: () => nextId++,
-          donate: (donated) => void queue.push(donated),
-        });
-        output.done(id);
-      }
-      await output.finished;
-      return nextId;
-    },
+    walk: (root, rule, rootFsType, out) => run({ ...root, id: 0 }, (job, o) => runJob(contextFor(rule, rootFsType), job, o), out),
+    walkPair: (root, rootFsTypes, out) => run({ ...root, id: 0 }, (job, o) => runPairJob(pairFor!(rootFsTypes), job, o), out),
     hash: async (path) => hashContents(contextFor(0, ''), path),
     close: async () => {},
   };
 }
+
+export const isPair = (settings: PoolSettings): settings is PairSettings => 'sides' in settings;
 
 /** The piece-writing half of a JobOutput. */
 export function pieceWriter(send: (piece: Piece) => void): Pick<JobOutput, 'text' | 'message' | 'hole'> {
@@ -124,7 +136,7 @@ export function pieceWriter(send: (piece: Piece) => void): Pick<JobOutput, 'text
  * Worker threads when `threads` > 0 and the compiled worker exists (not when running the
  * TypeScript sources, as in unit tests), else the current thread.
  */
-export async function openPool(settings: WalkSettings, threads: number, fs: WalkFs, tuning?: InThreadTuning): Promise<WalkPool> {
+export async function openPool(settings: PoolSettings, threads: number, fs: WalkFs, tuning?: InThreadTuning): Promise<WalkPool> {
   return threads > 0 && workersAvailable() ? workerPool(settings, threads) : inThreadPool(settings, fs, tuning);
 }
 
@@ -168,21 +180,18 @@ export function workersAvailable(): boolean {
 
 interface ActiveWalk {
   output: OrderedOutput;
-  rule: number;
-  rootFsType: string;
+  /** The message that starts a job of this walk. */
+  start(job: WalkJob | PairJob): ToWorker;
 }
 
-export async function workerPool(settings: WalkSettings, threads: number, maxBuffered = MAX_BUFFERED): Promise<WalkPool> {
+export async function workerPool(settings: PoolSettings, threads: number, maxBuffered = MAX_BUFFERED): Promise<WalkPool> {
   const words = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
   const idle: number[] = [];
   let active: ActiveWalk | undefined;
   const hashes = new Map<number, { resolve: (r: HashedFile) => void; reject: (e: Error) => void }>();
   let nextHash = 0;
 
-  const start = (w: number, job: WalkJob) => {
-    const { rule, rootFsType } = active!;
-    workers[w]!.postMessage({ walk: { job, rule, rootFsType } } satisfies ToWorker);
-  };
+  const start = (w: number, job: WalkJob | PairJob) => workers[w]!.postMessage(active!.start(job));
   const becameIdle = (w: number) => {
     idle.push(w);
     if (active) Atomics.add(words, WANT, 1);
@@ -235,32 +244,34 @@ export async function workerPool(settings: WalkSettings, threads: number, maxBuf
       });
     }),
   );
+  async function run(first: WalkJob | PairJob, startMessage: ActiveWalk['start'], out: WalkOutput): Promise<number> {
+    if (active) throw new Error('internal: one walk at a time');
+    Atomics.store(words, BUFFERED, 0);
+    const output = new OrderedOutput(out, 0, {
+      current: (job) => {
+        Atomics.store(words, CURRENT, job);
+        Atomics.notify(words, BUFFERED);
+      },
+      consumed: (bytes) => {
+        Atomics.sub(words, BUFFERED, bytes);
+        Atomics.notify(words, BUFFERED);
+      },
+    });
+    active = { output, start: startMessage };
+    jobs = 1;
+    start(idle.shift()!, first);
+    Atomics.store(words, WANT, idle.length);
+    try {
+      await output.finished;
+      return jobs;
+    } finally {
+      active = undefined;
+      Atomics.store(words, WANT, 0);
+    }
+  }
   return {
-    async walk(root, rule, rootFsType, out) {
-      if (active) throw new Error('internal: one walk at a time');
-      Atomics.store(words, BUFFERED, 0);
-      const output = new OrderedOutput(out, 0, {
-        current: (job) => {
-          Atomics.store(words, CURRENT, job);
-          Atomics.notify(words, BUFFERED);
-        },
-        consumed: (bytes) => {
-          Atomics.sub(words, BUFFERED, bytes);
-          Atomics.notify(words, BUFFERED);
-        },
-      });
-      active = { output, rule, rootFsType };
-      jobs = 1;
-      start(idle.shift()!, { ...root, id: 0 });
-      Atomics.store(words, WANT, idle.length);
-      try {
-        await output.finished;
-        return jobs;
-      } finally {
-        active = undefined;
-        Atomics.store(words, WANT, 0);
-      }
-    },
+    walk: (root, rule, rootFsType, out) => run({ ...root, id: 0 }, (job) => ({ walk: { job: job as WalkJob, rule, rootFsType } }), out),
+    walkPair: (root, rootFsTypes, out) => run({ ...root, id: 0 }, (job) => ({ pair: { job: job as PairJob, rootFsTypes } }), out),
     hash: (path) =>
       new Promise<HashedFile>((resolve, reject) => {
         const id = nextHash++;

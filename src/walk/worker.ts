@@ -1,17 +1,19 @@
 /** A walking thread: runs walk jobs and hash requests (see pool.ts for the protocol). */
 import { parentPort } from 'node:worker_threads';
-import { contextFactory, type WalkSettings } from './context.js';
+import { contextFactory, pairContextFactory } from './context.js';
 import { hashContents } from './describe-entry.js';
-import { runJob } from './job-walk.js';
+import { runJob, type JobOutput, type WalkJob } from './job-walk.js';
+import { runPairJob, type PairJob } from './pair-walk.js';
 import { threadWalkFs } from './walk-fs.js';
-import { BUFFERED, CURRENT, WANT, pieceWriter, type FromWorker, type HashReply, type ToWorker, type WorkerInit } from './pool.js';
+import { BUFFERED, CURRENT, WANT, isPair, pieceWriter, type FromWorker, type HashReply, type ToWorker, type WorkerInit } from './pool.js';
 
 // The pool may start this thread before it knows the walk: settings come in the first message.
 const { settings, words: shared, index, threads, maxBuffered } = await new Promise<WorkerInit>((resolve) =>
   parentPort!.once('message', (msg: ToWorker) => resolve((msg as { init: WorkerInit }).init)),
 );
 const words = new Int32Array(shared);
-const contextFor = await contextFactory(settings, threadWalkFs());
+const contextFor = await contextFactory(isPair(settings) ? settings.sides[0] : settings, threadWalkFs());
+const pairFor = isPair(settings) ? await pairContextFactory(settings, threadWalkFs) : undefined;
 const post = (msg: FromWorker) => parentPort!.postMessage(msg);
 let donations = 0;
 
@@ -46,20 +48,22 @@ parentPort!.on('message', (msg: ToWorker) => {
     post({ hashed: replies });
     return;
   }
-  const { job, rule, rootFsType } = msg.walk;
+  const job = 'walk' in msg ? msg.walk.job : msg.pair.job;
   const pieces = pieceWriter((piece) => post({ job: job.id, piece }));
+  const out: JobOutput<WalkJob | PairJob> = {
+    ...pieces,
+    text: (text) => {
+      Atomics.add(words, BUFFERED, text.length);
+      pieces.text(text);
+      waitForRoom(job.id);
+    },
+    wantsDonation: () => Atomics.load(words, WANT) > 0,
+    claimDonation,
+    donate: (donated) => post({ donated }),
+  };
   try {
-    runJob(contextFor(rule, rootFsType), job, {
-      ...pieces,
-      text: (text) => {
-        Atomics.add(words, BUFFERED, text.length);
-        pieces.text(text);
-        waitForRoom(job.id);
-      },
-      wantsDonation: () => Atomics.load(words, WANT) > 0,
-      claimDonation,
-      donate: (donated) => post({ donated }),
-    });
+    if ('walk' in msg) runJob(contextFor(msg.walk.rule, msg.walk.rootFsType), msg.walk.job, out);
+    else runPairJob(pairFor!(msg.pair.rootFsTypes), msg.pair.job, out);
     post({ done: job.id });
   } catch (err) {
     post({ failed: errorOf(err) });

@@ -1,0 +1,249 @@
+/**
+ * One job of a walk of two trees at once, for `preupd diff`: a directory's sort keys on both
+ * trees, merged, walked in lockstep (the same order and donations as job-walk.ts). A pair of
+ * entries whose manifest lines would be identical is told from its lstat results (and, for
+ * files whose contents count, by comparing bytes) and prints nothing; every other entry
+ * prints its line as `manifest create` would, lazy contents suffix included, tagged with its
+ * side. On trees that differ in 0.5 % of their entries, ~99 % of the work of formatting,
+ * sending and joining lines is never done.
+ *
+ * Keys are job-walk's keys with a last char saying which trees have them: '1' control, '2'
+ * test, '3' both. A key is never a prefix of another, so the char does not change the order.
+ */
+import { Buffer } from 'node:buffer';
+import { typeOfMode } from '../manifest/entry.js';
+import { escapeName, unescapeName } from '../manifest/format.js';
+import { excludeFname } from '../manifest/rules.js';
+import type { PairContext } from './context.js';
+import { aclFlavor, cannotList, displayName, noteChecksumRule, type WalkContext } from './describe-entry.js';
+import { CHUNK_SIZE } from './hasher.js';
+import {
+  crossesMount,
+  dirFrame,
+  enterSubdir,
+  entryLine,
+  keyRange,
+  LineBuffer,
+  listKeys,
+  lstat,
+  walkStack,
+  type DirFrame,
+  type JobOutput,
+  type KeyRange,
+  type LineSink,
+} from './job-walk.js';
+import type { WalkStat } from './walk-fs.js';
+
+/** A directory of one tree in a pair job. */
+export interface PairDir {
+  dir: string;
+  dev: number;
+}
+
+export interface PairJob {
+  id: number;
+  /** The directory on each tree (control, test); undefined where it is not walked. */
+  sides: [PairDir | undefined, PairDir | undefined];
+  /** Sorted, side-marked keys to do; undefined: all of both directories (the first job). */
+  keys?: string[];
+  /** The roots' own lines (undefined where not printed); they go where the key ' ' sorts. */
+  rootLines?: [string | undefined, string | undefined];
+  /** The roots' lines sort among their entries (the walked root prints as `/`). */
+  rootLineSorted?: boolean;
+}
+
+/** The first char of every output line: which tree it describes. */
+export const PAIR_TAGS = ['c', 't'] as const;
+
+const CONTROL = 1;
+const TEST = 2;
+const BOTH = CONTROL | TEST;
+const BITS = [CONTROL, TEST] as const;
+/** The roots' lines: an empty name (it sorts as ' ', like job-walk's root line key). */
+const ROOT_KEY = ' 3';
+
+type Sides<T> = [T, T];
+
+interface PairFrame extends KeyRange {
+  sides: Sides<DirFrame | undefined>;
+  rootLines?: Sides<string | undefined>;
+}
+
+/** The sorted union of two sorted key lists, each key marked with the trees that have it. */
+export function mergeKeys(control: readonly string[] = [], test: readonly string[] = []): string[] {
+  const merged: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < control.length || j < test.length) {
+    const c = control[i];
+    const t = test[j];
+    if (t === undefined || (c !== undefined && c < t)) {
+      merged.push(c + '1');
+      i++;
+    } else if (c === undefined || t < c) {
+      merged.push(t + '2');
+      j++;
+    } else {
+      merged.push(c + '3');
+      i++;
+      j++;
+    }
+  }
+  return merged;
+}
+
+export function runPairJob(pc: PairContext, job: PairJob, out: JobOutput<PairJob>): void {
+  const lines = new LineBuffer(out);
+  const tagged: Sides<LineSink> = [
+    { line: (line) => lines.line(PAIR_TAGS[0] + line) },
+    { line: (line) => lines.line(PAIR_TAGS[1] + line) },
+  ];
+  const sides = [...job.sides] as Sides<PairDir | undefined>;
+  let keys = job.keys;
+  let rootLines = job.rootLines;
+  if (!keys) {
+    const listed = sides.map((side, s) => side && listKeys(pc.sides[s]!, side.dir));
+    for (let s = 0; s < 2; s++) {
+      if (sides[s] && !listed[s]) {
+        out.message(cannotList(sides[s]!.dir));
+        sides[s] = undefined;
+      }
+    }
+    if (!sides[0] && !sides[1]) return;
+    // An unlisted root prints no line (as in job-walk.ts).
+    rootLines &&= rootLines.map((line, s) => (sides[s] ? line : undefined)) as Sides<string | undefined>;
+    keys = mergeKeys(listed[0], listed[1]);
+    if (rootLines && job.rootLineSorted) keys = [...keys, ROOT_KEY].sort();
+    else if (rootLines) writeRootLines(rootLines, tagged);
+  }
+  const known = sides[0] ? 0 : 1;
+  const printed = escapeName(displayName(pc.sides[known].relocRoot, sides[known]!.dir));
+  const namePrefix = printed.endsWith('/') ? printed : printed + '/';
+  const root: PairFrame = {
+    sides: sides.map((side) => side && dirFrame(side.dir, namePrefix, side.dev)) as Sides<DirFrame | undefined>,
+    rootLines,
+    ...keyRange(keys),
+  };
+  walkStack<PairFrame, PairJob>([root], {
+    step: (top, key) => {
+      const mask = key.charCodeAt(key.length - 1) - 48;
+      const esc = key.slice(0, -2);
+      if (esc === '') writeRootLines(top.rootLines!, tagged);
+      else if (key[key.length - 2] === ' ') entryPair(pc, top, esc, mask, tagged, out);
+      else return subtreePair(pc, top, esc, mask, out);
+      return undefined;
+    },
+    jobFor: (f, id, keys) => ({ id, sides: f.sides.map((d) => d && { dir: d.dir, dev: d.dev }) as PairJob['sides'], keys, rootLines: f.rootLines }),
+    isSubtree: (key) => key[key.length - 2] === '/',
+  }, lines, out);
+}
+
+function writeRootLines([c, t]: Sides<string | undefined>, tagged: Sides<LineSink>): void {
+  if (c !== undefined && c === t) return;
+  if (c !== undefined) tagged[0].line(c);
+  if (t !== undefined) tagged[1].line(t);
+}
+
+function subtreePair(pc: PairContext, top: PairFrame, esc: string, mask: number, out: JobOutput<PairJob>): PairFrame | undefined {
+  const subs = BITS.map((bit, s) => (mask & bit ? enterSubdir(pc.sides[s]!, top.sides[s]!, esc, out) : undefined));
+  if (!subs[0] && !subs[1]) return undefined;
+  return { sides: [subs[0]?.frame, subs[1]?.frame], ...keyRange(mergeKeys(subs[0]?.keys, subs[1]?.keys)) };
+}
+
+/** An entry's lines: none when both trees have it alike, else each tree's own. */
+function entryPair(pc: PairContext, top: PairFrame, esc: string, mask: number, tagged: Sides<LineSink>, out: JobOutput<PairJob>): void {
+  if (mask !== BOTH) {
+    const s = mask === CONTROL ? 0 : 1;
+    return entryLine(pc.sides[s], top.sides[s]!, esc, tagged[s], out);
+  }
+  const name = unescapeName(esc);
+  const frames = top.sides as Sides<DirFrame>;
+  const paths: Sides<string> = [frames[0].prefix + name, frames[1].prefix + name];
+  const c = lstat(pc.sides[0], paths[0]);
+  const t = lstat(pc.sides[1], paths[1]);
+  if (c && t && alike(pc, frames, esc, paths, c, t)) return;
+  entryLine(pc.sides[0], frames[0], esc, tagged[0], out, paths[0], c);
+  entryLine(pc.sides[1], frames[1], esc, tagged[1], out, paths[1], t);
+}
+
+/**
+ * Whether both trees' lines for this entry would be identical (and its messages none). A
+ * directory that is alike is noted for its '/' key, as entryLine notes it.
+ */
+function alike(pc: PairContext, frames: Sides<DirFrame>, esc: string, paths: Sides<string>, c: WalkStat, t: WalkStat): boolean {
+  if (c.mode !== t.mode || c.uid !== t.uid || c.gid !== t.gid || c.size !== t.size) return false;
+  if (Math.floor(c.mtimeMs / 1000) !== Math.floor(t.mtimeMs / 1000)) return false;
+  const [cc, tc] = pc.sides;
+  const type = typeOfMode(c.mode);
+  if (excludeFname(paths[0], type, cc.rule) !== 'none' || excludeFname(paths[1], type, tc.rule) !== 'none') return false;
+  if (aclFlavor(cc, c, paths[0]) !== aclFlavor(tc, t, paths[1])) return false;
+  if (type === 'D') return alikeDirs(pc, frames, esc, paths, [c, t]);
+  if (type === 'L') return sameTarget(pc.sides, paths);
+  // Keeps bart's global hashing flag as each tree's own walk would leave it.
+  const hashed = noteChecksumRule(cc, paths[0], type, cc.rule);
+  if (noteChecksumRule(tc, paths[1], type, tc.rule) !== hashed) return false;
+  if (type === 'B' || type === 'C') return c.rdev === t.rdev;
+  return type !== 'F' || !hashed || sameContents(pc, paths, c, t);
+}
+
+function alikeDirs(pc: PairContext, frames: Sides<DirFrame>, esc: string, paths: Sides<string>, sts: Sides<WalkStat>): boolean {
+  const keys = [listKeys(pc.sides[0], paths[0]), listKeys(pc.sides[1], paths[1])];
+  // An unreadable directory prints no line: entryLine tells the trees apart.
+  if (!keys[0] || !keys[1]) return false;
+  for (const s of [0, 1] as const) {
+    const entered = !crossesMount(pc.sides[s], frames[s], paths[s], sts[s]);
+    frames[s].subdirs.set(esc, entered ? { keys: keys[s], dev: sts[s].dev } : null);
+  }
+  return true;
+}
+
+function sameTarget(ctxs: Sides<WalkContext>, paths: Sides<string>): boolean {
+  try {
+    return ctxs[0].fs.readlink(paths[0]) === ctxs[1].fs.readlink(paths[1]);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Two files of equal size: `quick` trusts equal mtimes (rsync's test); the same file on one
+ * lineage is equal without reading; otherwise the bytes are compared (a hash of each would
+ * read the same bytes and could only be less sure).
+ */
+function sameContents(pc: PairContext, paths: Sides<string>, c: WalkStat, t: WalkStat): boolean {
+  if (pc.mode === 'quick') return c.mtimeMs === t.mtimeMs;
+  if (pc.mode === 'default' && pc.sameLineage && c.ino === t.ino && c.ctimeMs === t.ctimeMs && c.mtimeMs === t.mtimeMs) return true;
+  return sameBytes(pc, paths);
+}
+
+/** Whether both files read the same; false when either cannot be read (entryLine says why). */
+function sameBytes(pc: PairContext, paths: Sides<string>): boolean {
+  const [cfs, tfs] = [pc.sides[0].fs, pc.sides[1].fs];
+  const [cbuf, tbuf] = pc.buffers;
+  let cfd: number;
+  let tfd: number;
+  try {
+    cfd = cfs.open(paths[0]);
+  } catch {
+    return false;
+  }
+  try {
+    tfd = tfs.open(paths[1]);
+  } catch {
+    cfs.close(cfd);
+    return false;
+  }
+  try {
+    for (;;) {
+      const n = cfs.read(cfd, cbuf, CHUNK_SIZE);
+      if (tfs.read(tfd, tbuf, CHUNK_SIZE) !== n || Buffer.compare(cbuf.subarray(0, n), tbuf.subarray(0, n)) !== 0) return false;
+      // A short read of a regular file is its end (as the hasher reads).
+      if (n < CHUNK_SIZE) return true;
+    }
+  } catch {
+    return false;
+  } finally {
+    cfs.close(cfd);
+    tfs.close(tfd);
+  }
+}
