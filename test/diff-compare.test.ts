@@ -20,11 +20,14 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 // are compared without contents and mtime; everything else as by default.
 const MODIFIER_RULES = '/\nCHECK all\nIGNORE dirmtime\n/ a* !a.b\nIGNORE contents mtime\n';
 const DEFAULT_RULES = '/\nCHECK all\nIGNORE dirmtime\n';
+// One block (diff walks both trees at once) whose modifier leaves out files named a*.
+const ONE_BLOCK_RULES = '/ !a*\nCHECK all\nIGNORE dirmtime uid\n';
 
 describe.runIf(isRootOnLinux)('preupd diff against manifest compare', () => {
   it.each([
     ['the default rules', DEFAULT_RULES, undefined, 'md5', []],
     ['a rules file with a modifier', MODIFIER_RULES, MODIFIER_RULES, 'sha256', ['-p']],
+    ['one block with a modifier', ONE_BLOCK_RULES, ONE_BLOCK_RULES, 'xxh64', []],
   ] as const)('prints what compare of two saved manifests prints, with %s', async (_what, rules, diffRules, hash, format) => {
     const rulesFile = join(scratch, `rules-${hash}`);
     writeFileSync(rulesFile, rules);

@@ -1,4 +1,5 @@
 /** In-memory trees for walker tests, built from literals (bootc's FILES habit). */
+import fc from 'fast-check';
 import { createFsFromVolume, Volume } from 'memfs';
 import { walkFsOf, type FsModule, type WalkFs, type WalkStat } from '../src/walk/walk-fs.js';
 
@@ -11,9 +12,14 @@ export const file = (content: string, mode = 0o644): Node => ({ kind: 'file', co
 export const dir = (mode = 0o755): Node => ({ kind: 'dir', mode });
 export const symlink = (target: string): Node => ({ kind: 'symlink', target });
 
-/** A memfs volume holding `nodes` (paths relative to `root`), all with mtime `epoch`. */
-export function memTree(root: string, nodes: Record<string, Node>, epoch = 1700000000): FsModule {
-  const fs = createFsFromVolume(new Volume()) as unknown as FsModule & typeof import('node:fs');
+type MemFs = FsModule & typeof import('node:fs');
+
+/**
+ * A memfs volume holding `nodes` (paths relative to `root`), all with mtime `epoch`; `into`
+ * adds the tree to a volume made before.
+ */
+export function memTree(root: string, nodes: Record<string, Node>, epoch = 1700000000, into?: FsModule): FsModule {
+  const fs = (into ?? createFsFromVolume(new Volume())) as MemFs;
   fs.mkdirSync(root, { recursive: true });
   for (const [rel, node] of Object.entries(nodes).sort(([a], [b]) => a.length - b.length)) {
     const path = `${root}/${rel}`;
@@ -58,3 +64,31 @@ export function faultyFs(
     },
   };
 }
+
+// Names made of the bytes that decide bart's order: space and control bytes sort before
+// '-', '.', '/', digits and letters (memfs only takes ASCII names).
+const asciiNameArb = fc
+  .array(fc.constantFrom('a', 'b', 'B', '-', '.', '0', '_', ' ', '\x01', '\x1f', '*', '~'), { minLength: 1, maxLength: 3 })
+  .map((cs) => cs.join(''))
+  .filter((n) => n !== '.' && n !== '..');
+
+/** Adds `path` to `nodes` unless a parent is a file or it would have to be a directory. */
+export function addNode(nodes: Record<string, Node>, path: string, node: Node): void {
+  const segs = path.split('/');
+  const prefixes = segs.slice(0, -1).map((_, i) => segs.slice(0, i + 1).join('/'));
+  if (prefixes.some((p) => nodes[p] !== undefined && nodes[p].kind !== 'dir')) return;
+  if (node.kind !== 'dir' && Object.keys(nodes).some((k) => k.startsWith(path + '/'))) return;
+  nodes[path] ??= node;
+}
+
+/** Random small trees (up to 25 paths, three levels) of files (content = path) and directories. */
+export const memTreeArb = fc
+  .array(fc.tuple(fc.array(asciiNameArb, { minLength: 1, maxLength: 3 }), fc.boolean()), { minLength: 1, maxLength: 25 })
+  .map((entries) => {
+    const nodes: Record<string, Node> = {};
+    for (const [segs, isDir] of entries) {
+      const path = segs.join('/');
+      addNode(nodes, path, isDir ? dir() : file(path));
+    }
+    return nodes;
+  });

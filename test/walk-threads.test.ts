@@ -3,12 +3,17 @@
  * first): jobs donated between two threads, output held back by a small buffer, and batched
  * hash requests must give exactly what a walk in this thread gives.
  */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ATTR, defaultCreateRule } from '../dist/manifest/rules.js';
 import { hashContents } from '../dist/walk/describe-entry.js';
 import { contextFactory } from '../dist/walk/context.js';
 import { inThreadPool, workerPool, workersAvailable } from '../dist/walk/pool.js';
+import { PAIR_TAGS } from '../dist/walk/pair-walk.js';
 import { nodeWalkFs } from '../dist/walk/walk-fs.js';
 
 // A real tree of a few thousand entries of every common kind, present after `npm ci`.
@@ -17,6 +22,7 @@ const settings = { relocRoot: ROOT, rules: [defaultCreateRule(ROOT, ATTR.content
 
 interface Pool {
   walk(root: object, rule: number, rootFsType: string, out: object): Promise<number>;
+  walkPair(root: object, rootFsTypes: string[], out: object): Promise<number>;
   hash(path: string): Promise<{ contents: string }>;
   close(): Promise<void>;
 }
@@ -36,7 +42,52 @@ async function walkWith(pool: Pool) {
   }
 }
 
+/** A pair walk of node_modules against `test` (a copy), as diff walks two trees. */
+async function walkPairWith(open: (settings: object) => Promise<Pool>, test: string) {
+  const side = (root: string) => ({ ...settings, relocRoot: root, rules: [defaultCreateRule(root, ATTR.contents)], computeChecksum: false, lazyContents: true });
+  const pool = await open({ sides: [side(ROOT), side(test)], mode: 'default', sameLineage: false });
+  const [c, t] = [ROOT, test].map((root) => nodeWalkFs.lstat(root));
+  const blocks: string[] = [];
+  try {
+    const jobs = await pool.walkPair(
+      { sides: [{ dir: ROOT, dev: c.dev }, { dir: test, dev: t.dev }], rootLines: ['/ D root', '/ D root'], rootLineSorted: true },
+      [nodeWalkFs.fsType(c.dev, ROOT), nodeWalkFs.fsType(t.dev, test)],
+      { text: (b: string[]) => void blocks.push(...b), message: () => {} },
+    );
+    return { lines: blocks.join('').split('\n').slice(0, -1), jobs };
+  } finally {
+    await pool.close();
+  }
+}
+
 describe.runIf(workersAvailable())('walking threads', () => {
+  it('walk two trees at once as one thread does, printing only what differs', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'preupd-pair-'));
+    const copy = join(tmp, 'copy');
+    try {
+      // cp -a keeps every time, symlinks' too.
+      execFileSync('cp', ['-a', ROOT, copy]);
+      // A copy has new inodes: every file pair is read and compared, and only these differ.
+      writeFileSync(join(copy, 'fast-check/package.json'), 'changed');
+      chmodSync(join(copy, 'vitest/package.json'), 0o600);
+      rmSync(join(copy, 'yargs'), { recursive: true });
+      const alone = await walkPairWith((s) => inThreadPool(s, nodeWalkFs), copy);
+      const threads = await walkPairWith((s) => workerPool(s, 2, 4096), copy);
+      expect(threads.jobs).toBeGreaterThan(1);
+      expect(threads.lines).toEqual(alone.lines);
+      const names = new Set(threads.lines.map((l: string) => l.slice(1, l.indexOf(' '))));
+      expect(names).toContain('/fast-check/package.json');
+      expect(names).toContain('/vitest/package.json');
+      expect(names).toContain('/yargs/index.mjs');
+      expect(threads.lines.filter((l: string) => l[0] === PAIR_TAGS[1] && l.startsWith(PAIR_TAGS[1] + '/yargs'))).toEqual([]);
+      // Directories whose mtime changed, and the three changes with everything below yargs.
+      expect([...names].every((n) => /^\/(fast-check|vitest|yargs)(\/|$)|^\/$/.test(n))).toBe(true);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+
   it('give the bytes of a walk in this thread, with donations and output held back', async () => {
     const alone = await walkWith(await inThreadPool(settings, nodeWalkFs));
     // 4 KiB of output may wait for its turn: threads ahead of the output block often.

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dir, faultyFs, file, memTree, symlink, type Node } from '../../test/memfs-tree.js';
+import { faultyFs, file, memTree, memTreeArb, symlink, type Node } from '../../test/memfs-tree.js';
 import { createFromList, createFromRules, parseCreateRules, type CreateOptions } from './create-manifest.js';
 import { linesOf } from './line-merge.js';
 import type { WalkFs } from './walk-fs.js';
@@ -120,30 +120,10 @@ describe('createFromList (-I)', () => {
   });
 });
 
-// Names made of the bytes that decide bart's order: space and control bytes sort before
-// '-', '.', '/', digits and letters (memfs only takes ASCII names).
-const asciiNameArb = fc
-  .array(fc.constantFrom('a', 'b', 'B', '-', '.', '0', '_', ' ', '\x01', '\x1f', '*', '~'), { minLength: 1, maxLength: 3 })
-  .map((cs) => cs.join(''))
-  .filter((n) => n !== '.' && n !== '..');
-const treeArb = fc
-  .array(fc.tuple(fc.array(asciiNameArb, { minLength: 1, maxLength: 3 }), fc.boolean()), { minLength: 1, maxLength: 25 })
-  .map((entries) => {
-    const nodes: Record<string, Node> = {};
-    for (const [segs, isDir] of entries) {
-      const path = segs.join('/');
-      // A path cannot be a file and have children: keep the first use of each prefix.
-      const prefixes = segs.slice(0, -1).map((_, i) => segs.slice(0, i + 1).join('/'));
-      if (prefixes.some((p) => nodes[p]?.kind === 'file') || Object.keys(nodes).some((k) => k.startsWith(path + '/'))) continue;
-      nodes[path] ??= isDir ? dir() : file(path);
-    }
-    return nodes;
-  });
-
 describe('walk order', () => {
   it('equals a full bytewise sort of the same lines, without duplicates', async () => {
     await fc.assert(
-      fc.asyncProperty(treeArb, fc.integer({ min: 1, max: 5 }), async (nodes, donateEvery) => {
+      fc.asyncProperty(memTreeArb, fc.integer({ min: 1, max: 5 }), async (nodes, donateEvery) => {
         // Jobs donating the later half of their work every few entries, as busy worker
         // threads do for idle ones: the pieces must join up to the same manifest.
         const fs = faultyFs(memTree(ROOT, nodes));
