@@ -15,7 +15,8 @@ import { linesOf, TextChannel } from '../walk/line-merge.js';
 import type { ContentsMode } from '../walk/context.js';
 import { walkPair } from '../walk/diff-walk.js';
 import { PAIR_TAGS } from '../walk/pair-walk.js';
-import { pairTagged, type JoinedPair } from '../diff/lazy-contents.js';
+import type { JoinedPair } from '../diff/lazy-contents.js';
+import { pairTagged } from '../diff/tagged-pairs.js';
 import { strerror, nodeWalkFs } from '../walk/walk-fs.js';
 
 export interface DiffSide {
@@ -111,7 +112,7 @@ export function walkSide(root: string, rules: ParsedRules, hash: HashAlgorithm, 
 
 /**
  * Walks two trees at once (src/walk/diff-walk.ts): the pairs of lines that differ, or of
- * which one tree has none, F lines with the lazy-contents suffix.
+ * which one tree has none, hashed where a report may show the contents.
  */
 export function walkBothTrees(
   roots: [string, string],

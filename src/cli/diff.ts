@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { compareManifests } from '../diff/compare.js';
 import { flagsFor } from '../diff/evaluate.js';
-import { pairByName, resolveContents, type ContentsMode, type HashedContents, type JoinedPair } from '../diff/lazy-contents.js';
+import { pairByName, resolveContents, type ContentsMode, type HashedContents, type JoinedPair, type LazyContentsOptions } from '../diff/lazy-contents.js';
 import { ManifestLineReader } from '../diff/line-reader.js';
 import { textSource } from '../diff/line-source.js';
 import { ChunkedOutput, changeFormatter } from '../diff/report.js';
@@ -77,38 +77,49 @@ function hashWhileWalking(mode: ContentsMode, specs: SideSpec[]): boolean {
 }
 
 interface DiffInput {
-  /** Lines paired by name, F lines of live trees with the lazy-contents suffix. */
+  /** Both trees' lines paired by name, with their contents as the report needs them. */
   pairs: AsyncIterable<JoinedPair[]>;
-  /** Live trees to hash a name's file in (undefined: a manifest, or already hashed). */
-  roots: [string | undefined, string | undefined];
-  /** How the join decides contents (a pair walk leaves it only pairs it could not prove equal). */
-  mode: ContentsMode;
+  /** The walks' bart status, once the pairs are read. */
   status: Promise<number>;
+  close(): Promise<void>;
 }
 
 /**
  * Two live trees walked by one rule each are walked at once, and only entries that differ
- * reach this thread; otherwise each side is walked (or read) and joined by name.
+ * reach this thread, hashed where the report needs it; otherwise each side is walked (or
+ * read), joined by name, and hashed here where needed (lazy-contents.ts).
  */
-function openInput(specs: SideSpec[], rules: { file: string; text: string }, hash: HashAlgorithm, mode: ContentsMode, onMessage: (m: string) => void): DiffInput {
+function openInput(
+  specs: SideSpec[],
+  rules: { file: string; text: string },
+  hash: HashAlgorithm,
+  contents: Pick<LazyContentsOptions, 'mode' | 'comparesContents' | 'onMessage'>,
+): DiffInput {
   const trees = specs.flatMap((s) => ('tree' in s ? [s.tree] : []));
-  const walkRules = trees.map((tree) => parseWalkRules(rules, tree, hash));
-  if (trees.length === 2 && pairWalkable(nodeWalkFs, walkRules as [ParsedRules, ParsedRules])) {
-    const lineage = sameLineage(specs);
-    const both = walkBothTrees(trees as [string, string], walkRules as [ParsedRules, ParsedRules], hash, mode, lineage, onMessage);
-    // The walk compared the bytes of equal-looking files; what it hands on is hashed for the report.
-    const joinMode = mode === 'default' && !lineage ? 'paranoid' : mode;
-    return { pairs: both.pairs, roots: [trees[0], trees[1]], mode: joinMode, status: both.status };
+  const walkRules = trees.map((tree) => parseWalkRules(rules, tree, hash)) as [ParsedRules, ParsedRules];
+  if (trees.length === 2 && pairWalkable(nodeWalkFs, walkRules)) {
+    const both = walkBothTrees(trees as [string, string], walkRules, hash, contents.mode, sameLineage(specs), contents.onMessage);
+    return { ...both, close: async () => {} };
   }
-  const hashHere = hashWhileWalking(mode, specs);
+  const hashHere = hashWhileWalking(contents.mode, specs);
   const [control, test] = specs.map((spec) =>
-    'tree' in spec ? walkSide(spec.tree, parseWalkRules(rules, spec.tree, hash), hash, onMessage, hashHere) : spec,
+    'tree' in spec ? walkSide(spec.tree, parseWalkRules(rules, spec.tree, hash), hash, contents.onMessage, hashHere) : spec,
   ) as [DiffSide, DiffSide];
+  // Hashing threads start with the first file to hash (--quick rarely has one).
+  let pool: Promise<WalkPool> | undefined;
+  const hashIn = (root: string | undefined) =>
+    root === undefined
+      ? undefined
+      : async (name: string): Promise<HashedContents> => {
+          pool ??= openPool({ relocRoot: '', rules: [], computeChecksum: true, hash, acl: 'none' }, 2, nodeWalkFs);
+          return (await pool).hash(pathOf(root, name));
+        };
   return {
-    pairs: pairByName(control.lines, test.lines),
-    roots: [control.root, test.root],
-    mode,
+    pairs: resolveContents(pairByName(control.lines, test.lines), { ...contents, hashControl: hashIn(control.root), hashTest: hashIn(test.root) }),
     status: Promise.all([control.status, test.status]).then(([c, t]) => Math.max(c, t)),
+    close: async () => {
+      if (pool) await (await pool).close();
+    },
   };
 }
 
@@ -119,35 +130,20 @@ async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
   // same as EVERYTHING_RULES but lets -i work (its global CHECK all would re-add them).
   const compareText = args.r === undefined ? '/\n' : rules.text;
   const compareRules = rulesOrThrow(parseRules(compareText, { mode: 'compare', initialFlags: flags }), rules.file);
-  const mode: ContentsMode = args.paranoid ? 'paranoid' : args.quick ? 'quick' : 'default';
   const messages: string[] = [];
-  const onMessage = (m: string) => void messages.push(m);
   const names = [args.control, args.test];
   const specs = [await openSide(args.control, io.cwd), await openSide(args.test, io.cwd)];
   const hash = sideHash(specs, args.hash, names);
-  const input = openInput(specs, rules, hash, mode, onMessage);
-
-  // Hashing threads start with the first file to hash (--quick rarely has one).
-  let pool: Promise<WalkPool> | undefined;
-  const hashIn = (root: string | undefined) =>
-    root === undefined
-      ? undefined
-      : async (name: string): Promise<HashedContents> => {
-          pool ??= openPool({ relocRoot: '', rules: [], computeChecksum: true, hash, acl: 'none' }, 2, nodeWalkFs);
-          return (await pool).hash(pathOf(root, name));
-        };
+  const input = openInput(specs, rules, hash, {
+    mode: args.paranoid ? 'paranoid' : args.quick ? 'quick' : 'default',
+    comparesContents: (name, type) => (flagsFor(compareRules.rules, flags, name, type) & ATTR.contents) !== 0,
+    onMessage: (m) => void messages.push(m),
+  });
   try {
-    const joined = resolveContents(input.pairs, {
-      mode: input.mode,
-      comparesContents: (name, type) => (flagsFor(compareRules.rules, flags, name, type) & ATTR.contents) !== 0,
-      hashControl: hashIn(input.roots[0]),
-      hashTest: hashIn(input.roots[1]),
-      onMessage,
-    });
     const sides = { control: new TextChannel(64), test: new TextChannel(64) };
     // Both sides are flushed together, so compare never waits for a line still held here.
     const feed = (async () => {
-      for await (const pairs of joined) {
+      for await (const pairs of input.pairs) {
         const lines = { control: [] as string[], test: [] as string[] };
         for (const pair of pairs) {
           // Perf: identical lines are skipped by compare without touching its state (the
@@ -180,7 +176,7 @@ async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
     for (const m of messages) io.stderr(Buffer.from(m, 'latin1'));
     return Math.max(outcome.status, walkStatus, messages.length ? 1 : 0);
   } finally {
-    if (pool) await (await pool).close();
+    await input.close();
   }
 }
 

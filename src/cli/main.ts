@@ -76,7 +76,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw err;
   });
-  if ((argv[0] === 'manifest' || argv[0] === 'bart') && argv[1] === 'create') prestartWalkers(WALK_THREADS);
+  if (((argv[0] === 'manifest' || argv[0] === 'bart') && argv[1] === 'create') || argv[0] === 'diff') prestartWalkers(WALK_THREADS);
   const status = await runCli(argv, processIo());
   // A command that failed while walks were still running leaves their worker threads alive;
   // they must not keep preupd running. Exit once everything written has been handed over.

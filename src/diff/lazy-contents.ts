@@ -224,35 +224,6 @@ export async function* pairByName(control: AsyncIterable<string[]>, test: AsyncI
 }
 
 /**
- * Pairs the lines of a pair walk (src/walk/pair-walk.ts): one stream in name order, each
- * line tagged with its side; a tree's line comes right before the other tree's line of the
- * same name.
- */
-export async function* pairTagged(tagged: AsyncIterable<string[]>, tags: readonly [string, string]): AsyncGenerator<JoinedPair[]> {
-  // A control line whose test line may start the next batch.
-  let held: string | undefined;
-  for await (const lines of tagged) {
-    const out: JoinedPair[] = [];
-    for (const raw of lines) {
-      const line = raw.slice(1);
-      if (raw[0] === tags[0]) {
-        if (held !== undefined) out.push({ control: held });
-        held = line;
-      } else if (held !== undefined && nameOf(held) === nameOf(line)) {
-        out.push({ control: held, test: line });
-        held = undefined;
-      } else {
-        if (held !== undefined) out.push({ control: held });
-        held = undefined;
-        out.push({ test: line });
-      }
-    }
-    yield out;
-  }
-  if (held !== undefined) yield [{ control: held }];
-}
-
-/**
  * Fills in the contents field of paired lines where needed (see the top of this file), in
  * order and in batches. Perf: synchronous per pair; it waits only for a new batch or a hash.
  */

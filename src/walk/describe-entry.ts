@@ -67,7 +67,9 @@ export function noteChecksumRule(ctx: WalkContext, path: string, type: string, r
 /**
  * eval_file(): the manifest line for one entry, or none when the rule excludes it.
  * `rule` is undefined in -I mode (no rules, no exclusion, hashing per -n only). Walks pass
- * the escaped printed name, which they build directory by directory.
+ * the escaped printed name, which they build directory by directory. `hash` false leaves the
+ * contents `-` whatever the rules say (diff, where the contents are known to be equal or
+ * are never shown).
  */
 export function describeEntry(
   ctx: WalkContext,
@@ -76,6 +78,7 @@ export function describeEntry(
   messages: string[],
   rule: Rule | undefined,
   escapedName = escapeName(displayName(ctx.relocRoot, path)),
+  hash = true,
 ): { line?: string; exclusion: Exclusion } {
   const type = typeOfMode(st.mode);
   const exclusion = rule ? excludeFname(path, type, rule) : 'none';
@@ -90,7 +93,7 @@ export function describeEntry(
       // The last flag: whether create would hash this file (its rules, §3.6).
       return { exclusion, line: [line, '\t', st.ino, ':', st.ctimeMs, ':', st.mtimeMs, ':', ctx.computeChecksum ? 1 : 0].join('') };
     }
-    last = contentsOf(ctx, path, messages);
+    last = hash ? contentsOf(ctx, path, messages) : '-';
   } else if (type === 'L') {
     let dest: string | undefined;
     try {

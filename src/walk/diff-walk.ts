@@ -44,7 +44,7 @@ export async function walkPair(opts: PairWalkOptions, rules: [ParsedRules, Parse
   const roots = pairRoots(opts.fs, rules);
   if (!roots) throw new Error('internal: trees not walkable as a pair');
   const sides = rules.map(
-    (r, s): WalkSettings => ({ relocRoot: opts.relocRoots[s]!, rules: r.rules, computeChecksum: false, hash: opts.hash, acl: 'auto', lazyContents: true }),
+    (r, s): WalkSettings => ({ relocRoot: opts.relocRoots[s]!, rules: r.rules, computeChecksum: false, hash: opts.hash, acl: 'auto' }),
   ) as PairSettings['sides'];
   const messages: string[] = [];
   const subtrees = sides.map((side) => side.rules[0]!.subtree);

@@ -178,22 +178,29 @@ export function runJob(ctx: WalkContext, job: WalkJob, out: JobOutput): void {
   }, lines, out);
 }
 
-/**
- * An entry's own line; for a directory, also whether and what its '/' key will walk.
- * `st` undefined: the entry vanished or cannot be looked at.
- */
+/** What a pair walk already knows of an entry (pair-walk.ts). */
+export interface KnownEntry {
+  path: string;
+  /** undefined: the entry vanished or cannot be looked at. */
+  st: WalkStat | undefined;
+  /** false: contents `-` (see describeEntry). */
+  hash: boolean;
+}
+
+/** An entry's own line; for a directory, also whether and what its '/' key will walk. */
 export function entryLine(
   ctx: WalkContext,
   top: DirFrame,
   esc: string,
   lines: LineSink,
   out: Pick<JobOutput<unknown>, 'message'>,
-  path = top.prefix + unescapeName(esc),
-  st = lstat(ctx, path),
+  known?: KnownEntry,
 ): void {
+  const path = known?.path ?? top.prefix + unescapeName(esc);
+  const st = known ? known.st : lstat(ctx, path);
   if (!st) return out.message(unknownEntry(path));
   const messages: string[] = [];
-  const { line, exclusion } = describeEntry(ctx, path, st, messages, ctx.rule, top.namePrefix + esc);
+  const { line, exclusion } = describeEntry(ctx, path, st, messages, ctx.rule, top.namePrefix + esc, known?.hash);
   for (const m of messages) out.message(m);
   if (!isDir(st)) {
     if (line !== undefined) lines.line(line);

@@ -3,8 +3,7 @@
  * trees, merged, walked in lockstep (the same order and donations as job-walk.ts). A pair of
  * entries whose manifest lines would be identical is told from its lstat results (and, for
  * files whose contents count, by comparing bytes) and prints nothing; every other entry
- * prints its line as `manifest create` would, lazy contents suffix included, tagged with its
- * side. On trees that differ in 0.5 % of their entries, ~99 % of the work of formatting,
+ * prints its line as `manifest create` would, tagged with its side. On trees that differ in 0.5 % of their entries, ~99 % of the work of formatting,
  * sending and joining lines is never done.
  *
  * Keys are job-walk's keys with a last char saying which trees have them: '1' control, '2'
@@ -150,11 +149,16 @@ function subtreePair(pc: PairContext, top: PairFrame, esc: string, mask: number,
   return { sides: [subs[0]?.frame, subs[1]?.frame], ...keyRange(mergeKeys(subs[0]?.keys, subs[1]?.keys)) };
 }
 
-/** An entry's lines: none when both trees have it alike, else each tree's own. */
+/**
+ * An entry's lines: none when both trees have it alike, else each tree's own. Contents are
+ * hashed where a report may show them: a file on one tree only is reported as added or
+ * deleted (contents `-`), and two files the mode takes as equal stay `-` on both.
+ */
 function entryPair(pc: PairContext, top: PairFrame, esc: string, mask: number, tagged: Sides<LineSink>, out: JobOutput<PairJob>): void {
   if (mask !== BOTH) {
     const s = mask === CONTROL ? 0 : 1;
-    return entryLine(pc.sides[s], top.sides[s]!, esc, tagged[s], out);
+    const path = top.sides[s]!.prefix + unescapeName(esc);
+    return entryLine(pc.sides[s], top.sides[s]!, esc, tagged[s], out, { path, st: lstat(pc.sides[s], path), hash: false });
   }
   const name = unescapeName(esc);
   const frames = top.sides as Sides<DirFrame>;
@@ -162,9 +166,12 @@ function entryPair(pc: PairContext, top: PairFrame, esc: string, mask: number, t
   const c = lstat(pc.sides[0], paths[0]);
   const t = lstat(pc.sides[1], paths[1]);
   if (c && t && alike(pc, frames, esc, paths, c, t)) return;
-  entryLine(pc.sides[0], frames[0], esc, tagged[0], out, paths[0], c);
-  entryLine(pc.sides[1], frames[1], esc, tagged[1], out, paths[1], t);
+  const hash = !(c && t && isFile(c) && isFile(t) && c.size === t.size && trustedEqual(pc, c, t));
+  entryLine(pc.sides[0], frames[0], esc, tagged[0], out, { path: paths[0], st: c, hash });
+  entryLine(pc.sides[1], frames[1], esc, tagged[1], out, { path: paths[1], st: t, hash });
 }
+
+const isFile = (st: WalkStat) => (st.mode & 0o170000) === 0o100000;
 
 /**
  * Whether both trees' lines for this entry would be identical (and its messages none). A
@@ -211,9 +218,13 @@ function sameTarget(ctxs: Sides<WalkContext>, paths: Sides<string>): boolean {
  * read the same bytes and could only be less sure).
  */
 function sameContents(pc: PairContext, paths: Sides<string>, c: WalkStat, t: WalkStat): boolean {
+  return trustedEqual(pc, c, t) || (pc.mode !== 'quick' && sameBytes(pc, paths));
+}
+
+/** Whether two files of equal size are equal without reading them, by the mode's test. */
+function trustedEqual(pc: PairContext, c: WalkStat, t: WalkStat): boolean {
   if (pc.mode === 'quick') return c.mtimeMs === t.mtimeMs;
-  if (pc.mode === 'default' && pc.sameLineage && c.ino === t.ino && c.ctimeMs === t.ctimeMs && c.mtimeMs === t.mtimeMs) return true;
-  return sameBytes(pc, paths);
+  return pc.mode === 'default' && pc.sameLineage && c.ino === t.ino && c.ctimeMs === t.ctimeMs && c.mtimeMs === t.mtimeMs;
 }
 
 /** Whether both files read the same; false when either cannot be read (entryLine says why). */
