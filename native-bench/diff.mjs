@@ -7,7 +7,7 @@
 //
 // The trees: control = the shared benchmark tree of tree.mjs, read only (never modified here);
 // test = a full copy of it (`cp -a`, so new inodes: no same-file shortcut applies, and the
-// default mode hashes every pair of regular files, as rsync -c hashes every pair of equal size) with about 0.5 % of its paths changed:
+// default mode reads every pair of regular files of equal size, as rsync -c hashes every such pair) with about 0.5 % of its paths changed:
 // contents (same size and mtime), contents (new size), chmod, chown, mtime only, added and
 // deleted files. The copy is made once and reused; diff/diff-trees.json (written last) lists the
 // mutations.
@@ -310,7 +310,7 @@ Written by \`node native-bench/diff.mjs\` (issue 3, item 5); ${run.date}.
 - **Trees**: control = \`${state.control}\` (the shared tree of tree.mjs: a copy of /usr plus 13
   npm packages' node_modules), ${state.entries.toLocaleString('en')} entries, ${(state.bytes / 1e9).toFixed(2)} GB in ${state.files.toLocaleString('en')} files;
   test = \`${state.test}\`, a \`cp -a\` copy of it (new inodes, so the same-file shortcut never
-  applies and preupd hashes every pair of regular files, as rsync -c does) with
+  applies and preupd reads every pair of same-size regular files, as rsync -c does) with
   ${state.mutations.length} mutated paths (${(100 * state.mutations.length / state.entries).toFixed(2)} %): ${RECIPE.kinds.map((k) => `${state.mutations.filter((m) => m.kind === k).length} ${k}`).join(', ')}.
   Same-size content changes get their old mtime back (to the millisecond: Node's utimes), so
   tools that trust size + mtime cannot see them where the old mtime had no finer part.

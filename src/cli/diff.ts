@@ -1,7 +1,8 @@
 /**
  * `preupd diff control test`: what `manifest compare` prints for manifests of the two trees
  * made with the same rules, without writing manifests; either side may be a saved manifest
- * (spec/cli.md). Contents are hashed only where the comparison needs them (lazy-contents.ts).
+ * (spec/cli.md). Two live trees are walked at once (src/walk/pair-walk.ts); otherwise each
+ * side is walked or read, and contents are hashed only where needed (lazy-contents.ts).
  */
 import { statSync } from 'node:fs';
 import { compareManifests } from '../diff/compare.js';
@@ -188,7 +189,7 @@ export const diffCommand: CommandFactory = ({ io, exit }) => ({
       .positional('test', { type: 'string', describe: 'the tree (or manifest) to check against it, e.g. the running root' })
       .option('r', { type: 'string', describe: 'bart_rules file, or - for stdin (default: / with CHECK all, IGNORE dirmtime)' })
       .option('hash', { choices: ['xxh64', 'md5', 'sha256'] as const, default: 'xxh64' as const, describe: 'content hash (a manifest side imposes its own)' })
-      .option('paranoid', { type: 'boolean', describe: 'hash every file, even the same file on two snapshots' })
+      .option('paranoid', { type: 'boolean', describe: 'read every file, even the same file on two snapshots' })
       .option('quick', { type: 'boolean', describe: 'trust size and mtime, as rsync does without -c' })
       .conflicts('paranoid', 'quick')
       .example('$0 diff /.zfs/snapshot/pristine /', 'what the administrator changed since the pristine snapshot')
