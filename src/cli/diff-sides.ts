@@ -11,12 +11,12 @@ import { unescapeName, type HashAlgorithm } from '../manifest/format.js';
 import { openFile, type OpenedFile } from './bart-compare.js';
 import type { ParsedRules } from '../manifest/rules.js';
 import { createFromRules, type CreateOptions } from '../walk/create-manifest.js';
-import { linesOf, TextChannel } from '../walk/line-merge.js';
+import { linesOf as splitLines, TextChannel } from '../walk/line-merge.js';
 import type { ContentsMode } from '../walk/context.js';
 import { walkPair } from '../walk/diff-walk.js';
 import { PAIR_TAGS } from '../walk/pair-walk.js';
 import type { JoinedPair } from '../diff/lazy-contents.js';
-import { pairTagged } from '../diff/tagged-pairs.js';
+import { untag } from '../diff/tagged-pairs.js';
 import { strerror, nodeWalkFs } from '../walk/walk-fs.js';
 
 export interface DiffSide {
@@ -94,8 +94,8 @@ async function readManifestSide(name: string, full: string): Promise<DiffSide> {
 export function walkSide(root: string, rules: ParsedRules, hash: HashAlgorithm, onMessage: (text: string) => void, hashHere: boolean): DiffSide {
   const opts: CreateOptions = {
     relocRoot: root,
-    // Hashing follows the rules alone (check_rules), as the lazy suffix's flag does.
-    computeChecksum: false,
+    // As manifest create without -n: hashing starts on and then follows the rules (§3.6).
+    computeChecksum: true,
     hash,
     acl: 'auto',
     fs: nodeWalkFs,
@@ -107,12 +107,12 @@ export function walkSide(root: string, rules: ParsedRules, hash: HashAlgorithm, 
   const status = createFromRules(opts, rules, { text: (blocks) => channel.push(blocks), message: onMessage }).finally(() =>
     channel.close(),
   );
-  return { lines: linesOfBatches(channel.drain()), root: hashHere ? undefined : root, status };
+  return { lines: linesOf(channel, status), root: hashHere ? undefined : root, status };
 }
 
 /**
- * Walks two trees at once (src/walk/diff-walk.ts): the pairs of lines that differ, or of
- * which one tree has none, hashed where a report may show the contents.
+ * Walks two trees at once (src/walk/diff-walk.ts): the lines of entries that differ or that
+ * one tree has not, hashed where a report may show the contents, each as a pair of one side.
  */
 export function walkBothTrees(
   roots: [string, string],
@@ -125,11 +125,20 @@ export function walkBothTrees(
   const channel = new TextChannel();
   const opts = { relocRoots: roots, hash, mode, sameLineage, fs: nodeWalkFs, threads: 2 };
   const status = walkPair(opts, rules, { text: (blocks) => channel.push(blocks), message: onMessage }).finally(() => channel.close());
-  return { pairs: pairTagged(linesOfBatches(channel.drain()), PAIR_TAGS), status };
+  return { pairs: untag(linesOf(channel, status), PAIR_TAGS), status };
 }
 
-async function* linesOfBatches(batches: AsyncIterable<string[]>): AsyncGenerator<string[]> {
-  for await (const blocks of batches) yield blocks.length === 1 ? linesOf(blocks[0]!) : blocks.flatMap(linesOf);
+/**
+ * The lines a walk writes to `channel`, in batches; a walk that fails (a walking thread died)
+ * throws here, at the end of its lines, so that compare stops rather than report a part.
+ */
+function linesOf(channel: TextChannel, status: Promise<number>): AsyncIterable<string[]> {
+  // Observed at the end of the lines; until then a failure must not count as unhandled.
+  status.catch(() => {});
+  return (async function* () {
+    for await (const blocks of channel.drain()) yield blocks.length === 1 ? splitLines(blocks[0]!) : blocks.flatMap(splitLines);
+    await status;
+  })();
 }
 
 /** The real path of a printed (escaped, root-relative) name. */

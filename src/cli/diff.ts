@@ -10,12 +10,12 @@ import { flagsFor } from '../diff/evaluate.js';
 import { pairByName, resolveContents, type ContentsMode, type HashedContents, type JoinedPair, type LazyContentsOptions } from '../diff/lazy-contents.js';
 import { ManifestLineReader } from '../diff/line-reader.js';
 import { textSource } from '../diff/line-source.js';
+import { teePairs } from '../diff/tee-pairs.js';
 import { ChunkedOutput, changeFormatter } from '../diff/report.js';
 import { InputError, UsageError } from '../errors.js';
 import { formatHeader, type HashAlgorithm } from '../manifest/format.js';
 import { ATTR, parseRules, type ParsedRules } from '../manifest/rules.js';
 import { parseCreateRules } from '../walk/create-manifest.js';
-import { TextChannel } from '../walk/line-merge.js';
 import { openPool, type WalkPool } from '../walk/pool.js';
 import { pairWalkable } from '../walk/diff-walk.js';
 import { EVERYTHING_RULES } from '../walk/tree-entries.js';
@@ -51,9 +51,12 @@ function sideHash(sides: SideSpec[], requested: HashAlgorithm, names: string[]):
   return (fixed?.hash ?? requested) as HashAlgorithm;
 }
 
-/** The rules parsed for walking `root` (create mode globs subtrees below it). */
+/**
+ * The rules parsed for walking `root` as `manifest create -r` parses them (without -n: a
+ * block without CHECK keywords still hashes; create mode globs subtrees below `root`).
+ */
 function parseWalkRules(rules: { file: string; text: string }, root: string, hash: HashAlgorithm) {
-  const opts = { relocRoot: root, computeChecksum: false, hash, acl: 'auto' as const, fs: nodeWalkFs, threads: 1 };
+  const opts = { relocRoot: root, computeChecksum: true, hash, acl: 'auto' as const, fs: nodeWalkFs, threads: 1 };
   return rulesOrThrow(parseCreateRules(rules.text, opts), rules.file);
 }
 
@@ -141,27 +144,8 @@ async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
     onMessage: (m) => void messages.push(m),
   });
   try {
-    const sides = { control: new TextChannel(64), test: new TextChannel(64) };
-    // Both sides are flushed together, so compare never waits for a line still held here.
-    const feed = (async () => {
-      for await (const pairs of input.pairs) {
-        const lines = { control: [] as string[], test: [] as string[] };
-        for (const pair of pairs) {
-          // Perf: identical lines are skipped by compare without touching its state (the
-          // names and types its tail quirk reuses come from differing lines only), so
-          // they need not reach it: most of a diff's lines stop here.
-          if (pair.control !== undefined && pair.control === pair.test) continue;
-          if (pair.control !== undefined) lines.control.push(pair.control + '\n');
-          if (pair.test !== undefined) lines.test.push(pair.test + '\n');
-        }
-        await Promise.all([sides.control.push(lines.control), sides.test.push(lines.test)]);
-      }
-    })().finally(() => {
-      sides.control.close();
-      sides.test.close();
-    });
     const header = formatHeader(hash, new Date(0));
-    const readers = [new ManifestLineReader(textSource(header, sides.control.drain())), new ManifestLineReader(textSource(header, sides.test.drain()))] as const;
+    const readers = teePairs(input.pairs).map((side) => new ManifestLineReader(textSource(header, side))) as [ManifestLineReader, ManifestLineReader];
     await Promise.all(readers.map((r) => r.open()));
     const out = new ChunkedOutput(io.stdout);
     const formatter = changeFormatter(args.json ? 'json' : args.p ? 'programmatic' : 'verbose');
@@ -170,7 +154,6 @@ async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
       globalFlags: flags,
       onChange: (change) => out.push(formatter.format(change)),
     });
-    await feed;
     const walkStatus = await input.status;
     await out.push(formatter.end(outcome.status === 1));
     await out.flush();

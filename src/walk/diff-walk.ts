@@ -43,8 +43,9 @@ export function pairWalkable(fs: WalkFs, rules: [ParsedRules, ParsedRules]): boo
 export async function walkPair(opts: PairWalkOptions, rules: [ParsedRules, ParsedRules], sink: ManifestSink): Promise<number> {
   const roots = pairRoots(opts.fs, rules);
   if (!roots) throw new Error('internal: trees not walkable as a pair');
+  // As manifest create without -n: hashing starts on and then follows the rules (§3.6).
   const sides = rules.map(
-    (r, s): WalkSettings => ({ relocRoot: opts.relocRoots[s]!, rules: r.rules, computeChecksum: false, hash: opts.hash, acl: 'auto' }),
+    (r, s): WalkSettings => ({ relocRoot: opts.relocRoots[s]!, rules: r.rules, computeChecksum: true, hash: opts.hash, acl: 'auto' }),
   ) as PairSettings['sides'];
   const messages: string[] = [];
   const subtrees = sides.map((side) => side.rules[0]!.subtree);
