@@ -20,6 +20,8 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 // are compared without contents and mtime; everything else as by default.
 const MODIFIER_RULES = '/\nCHECK all\nIGNORE dirmtime\n/ a* !a.b\nIGNORE contents mtime\n';
 const DEFAULT_RULES = '/\nCHECK all\nIGNORE dirmtime\n';
+// Six directories of 200 bytes each: names below it pass bart's 1023-byte name buffer.
+const LONG = Array.from({ length: 6 }, () => 'd'.repeat(200)).join('/');
 // One block (diff walks both trees at once) whose modifier leaves out files named a*.
 const ONE_BLOCK_RULES = '/ !a*\nCHECK all\nIGNORE dirmtime uid\n';
 
@@ -85,6 +87,8 @@ describe.runIf(isRootOnLinux)('preupd diff against manifest compare', () => {
     ['control bytes in a subdirectory, the prefix a directory', DEFAULT_RULES, ['d/a/x', 'd/a\x1fb', 'd/z'], ['d/a/x', 'd/z']],
     ['a control byte at the root, before the root line', DEFAULT_RULES, ['\x01a', 'b'], ['b']],
     ['a bare / rule', '/\n', ['a', 'b'], ['a', 'c']],
+    ['names holding \\v and \\r, where the name compare reads ends', DEFAULT_RULES, ['b', 'a\r', 'a\x01'], ['b', 'b\v', 'a\r']],
+    ['paths longer than the 1023 bytes compare keeps of a name', DEFAULT_RULES, [`${LONG}/a`, `${LONG}/b`], [`${LONG}/b`]],
   ])('prints what compare prints: %s', async (what, rules, controlFiles, testFiles) => {
     const node = { perms: 0o644, uid: 0, gid: 0, mtime: 1_600_000_000 };
     const model = (files: string[], content: string): TreeModel => {
@@ -103,5 +107,7 @@ describe.runIf(isRootOnLinux)('preupd diff against manifest compare', () => {
     const compared = await preupd(['manifest', 'compare', '-r', rulesFile, cm, tm]);
     expect(compared.stdout).not.toBe('');
     expect(await preupd(['diff', '-r', rulesFile, c, t])).toEqual(compared);
+    // A saved manifest on one side: each side walked on its own and joined by name.
+    expect(await preupd(['diff', '-r', rulesFile, cm, t])).toEqual(compared);
   });
 });

@@ -118,9 +118,12 @@ function openInput(
           pool ??= openPool({ relocRoot: '', rules: [], computeChecksum: true, hash, acl: 'none' }, 2, nodeWalkFs);
           return (await pool).hash(pathOf(root, name));
         };
+  const status = Promise.all([control.status, test.status]).then(([c, t]) => Math.max(c, t));
+  // A failed walk throws from its lines (diff-sides.ts); this copy of it is awaited later, if at all.
+  status.catch(() => {});
   return {
     pairs: resolveContents(pairByName(control.lines, test.lines), { ...contents, hashControl: hashIn(control.root), hashTest: hashIn(test.root) }),
-    status: Promise.all([control.status, test.status]).then(([c, t]) => Math.max(c, t)),
+    status,
     close: async () => {
       if (pool) await (await pool).close();
     },

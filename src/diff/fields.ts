@@ -20,7 +20,7 @@ export interface BartFields {
 }
 
 // Buffer sizes minus the NUL: PATH_MAX, TYPE_SIZE, MISC_SIZE, ACL_SIZE (bart.h).
-const NAME_CAP = 1023;
+export const NAME_CAP = 1023;
 const TYPE_CAP = 1;
 const MISC_CAP = 19;
 const ACL_CAP = 1023;

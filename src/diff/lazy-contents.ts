@@ -13,6 +13,7 @@
  */
 
 import type { ContentsMode } from '../walk/context.js';
+import { scanName } from './fields.js';
 
 export type { ContentsMode };
 
@@ -167,7 +168,11 @@ class LineCursor {
   }
 }
 
-const nameOf = (line: string) => line.slice(0, line.indexOf(' '));
+/**
+ * The name bart's merge goes by: up to the first isspace byte (\v, \f and \r are raw in
+ * names), at most 1023 bytes. Pairing by anything else would pair lines bart meets apart.
+ */
+const nameOf = (line: string) => scanName(line) ?? '';
 const withoutSuffix = (line: string) => {
   const tab = line.indexOf('\t');
   return tab < 0 ? line : line.slice(0, tab);

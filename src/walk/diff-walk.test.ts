@@ -62,7 +62,10 @@ async function expected(fs: WalkFs, mode: ContentsMode): Promise<string[]> {
   };
   const lineOf = (name: string, s: number) => {
     const [lazy, hashed] = s === 0 ? [lc, hc] : [lt, ht];
-    return lc.has(name) && lt.has(name) && !trusted(name) ? hashed.get(name)! : unhashed(lazy.get(name)!);
+    // Where every line is printed, every line is create's; elsewhere a line on one tree only,
+    // or of two files quick trusts, keeps contents '-'.
+    const full = inOutOfStep(name) || (lc.has(name) && lt.has(name) && !trusted(name));
+    return full ? hashed.get(name)! : unhashed(lazy.get(name)!);
   };
   return [lc, lt].flatMap((lines, s) => [...lines.keys()].filter(differs).map((name) => PAIR_TAGS[s] + lineOf(name, s)));
 }

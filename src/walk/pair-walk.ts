@@ -15,6 +15,7 @@ import { escapeName, unescapeName } from '../manifest/format.js';
 import { excludeFname } from '../manifest/rules.js';
 import type { PairContext } from './context.js';
 import { aclFlavor, cannotList, displayName, noteChecksumRule, type WalkContext } from './describe-entry.js';
+import { NAME_CAP } from '../diff/fields.js';
 import { CHUNK_SIZE } from './hasher.js';
 import {
   crossesMount,
@@ -72,15 +73,17 @@ interface PairFrame extends KeyRange {
 }
 
 /**
- * Raw bytes below ' ' (bart escapes only tab and newline of them): a name holding one sorts
- * before its prefix's own line ("a\x01 F" < "a F") but after it by name, and bart compare's
- * merge, which goes by name, falls out of step there and reports lines that are equal. A
- * directory with such a name prints every line below it, on both trees, so that compare sees
- * what it sees in whole manifests; past it, the merge is in step again.
+ * Names bart compare's merge does not see as the manifest sorts them: raw bytes below ' '
+ * (bart escapes only tab and newline of them) sort before their prefix's own line ("a\x01 F"
+ * < "a F") but after it by name, \v \f \r even end the name for compare; and names of 1023
+ * bytes or more are cut there. The merge falls out of step and reports lines that are equal,
+ * so a directory with such a name prints every line below it, on both trees, as create would
+ * print them: compare sees what it sees in whole manifests, and past it, it is in step again.
  */
 // eslint-disable-next-line no-control-regex
 const OUT_OF_STEP = /[\x00-\x1f]/;
-const needsAll = (keys: readonly string[]) => keys.some((key) => OUT_OF_STEP.test(key));
+const needsAll = (namePrefix: string, keys: readonly string[]) =>
+  keys.some((key) => OUT_OF_STEP.test(key) || namePrefix.length + key.length - 2 >= NAME_CAP);
 
 /** The sorted union of two sorted key lists, each key marked with the trees that have it. */
 export function mergeKeys(control: readonly string[] = [], test: readonly string[] = []): string[] {
@@ -135,7 +138,7 @@ export function runPairJob(pc: PairContext, job: PairJob, out: JobOutput<PairJob
   const root: PairFrame = {
     sides: sides.map((side) => side && dirFrame(side.dir, namePrefix, side.dev)) as Sides<DirFrame | undefined>,
     rootLines,
-    all: job.all ?? needsAll(keys),
+    all: job.all ?? needsAll(namePrefix, keys),
     ...keyRange(keys),
   };
   walkStack<PairFrame, PairJob>([root], {
@@ -162,19 +165,21 @@ function subtreePair(pc: PairContext, top: PairFrame, esc: string, mask: number,
   const subs = BITS.map((bit, s) => (mask & bit ? enterSubdir(pc.sides[s]!, top.sides[s]!, esc, out) : undefined));
   if (!subs[0] && !subs[1]) return undefined;
   const keys = mergeKeys(subs[0]?.keys, subs[1]?.keys);
-  return { sides: [subs[0]?.frame, subs[1]?.frame], all: top.all || needsAll(keys), ...keyRange(keys) };
+  const namePrefix = (subs[0] ?? subs[1])!.frame.namePrefix;
+  return { sides: [subs[0]?.frame, subs[1]?.frame], all: top.all || needsAll(namePrefix, keys), ...keyRange(keys) };
 }
 
 /**
  * An entry's lines: none when both trees have it alike, else each tree's own. Contents are
  * hashed where a report may show them: a file on one tree only is reported as added or
- * deleted (contents `-`), and two files the mode takes as equal stay `-` on both.
+ * deleted (contents `-`), and two files the mode takes as equal stay `-` on both; where
+ * every line is printed (OUT_OF_STEP), compare may pair any two, so all are hashed.
  */
 function entryPair(pc: PairContext, top: PairFrame, esc: string, mask: number, tagged: Sides<LineSink>, out: JobOutput<PairJob>): void {
   if (mask !== BOTH) {
     const s = mask === CONTROL ? 0 : 1;
     const path = top.sides[s]!.prefix + unescapeName(esc);
-    return entryLine(pc.sides[s], top.sides[s]!, esc, tagged[s], out, { path, st: lstat(pc.sides[s], path), hash: false });
+    return entryLine(pc.sides[s], top.sides[s]!, esc, tagged[s], out, { path, st: lstat(pc.sides[s], path), hash: top.all });
   }
   const name = unescapeName(esc);
   const frames = top.sides as Sides<DirFrame>;
@@ -182,7 +187,7 @@ function entryPair(pc: PairContext, top: PairFrame, esc: string, mask: number, t
   const c = lstat(pc.sides[0], paths[0]);
   const t = lstat(pc.sides[1], paths[1]);
   if (!top.all && c && t && alike(pc, frames, esc, paths, c, t)) return;
-  const hash = !(c && t && isFile(c) && isFile(t) && c.size === t.size && trustedEqual(pc, c, t));
+  const hash = top.all || !(c && t && isFile(c) && isFile(t) && c.size === t.size && trustedEqual(pc, c, t));
   entryLine(pc.sides[0], frames[0], esc, tagged[0], out, { path: paths[0], st: c, hash });
   entryLine(pc.sides[1], frames[1], esc, tagged[1], out, { path: paths[1], st: t, hash });
 }
