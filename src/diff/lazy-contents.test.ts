@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { joinWithLazyContents, type ContentsMode, type HashedContents, type JoinedPair, type LazyContentsOptions } from './lazy-contents.js';
+import { pairByName, resolveContents, type ContentsMode, type HashedContents, type JoinedPair, type LazyContentsOptions } from './lazy-contents.js';
 
 const ACL = 'user::rw-,group::r--,mask:r--,other:r--';
 
@@ -53,7 +53,7 @@ async function join(
 ): Promise<JoinedPair[]> {
   const out: JoinedPair[] = [];
   const full: LazyContentsOptions = { comparesContents: () => true, onMessage: () => {}, ...opts };
-  for await (const pairs of joinWithLazyContents(linesOf(control), linesOf(test), full)) out.push(...pairs);
+  for await (const pairs of resolveContents(pairByName(linesOf(control), linesOf(test)), full)) out.push(...pairs);
   return out;
 }
 
@@ -62,7 +62,7 @@ function liveSides(delay?: (name: string) => number) {
   return { control: countingHasher('c', delay), test: countingHasher('t', delay) };
 }
 
-describe('joinWithLazyContents: which pairs are hashed', () => {
+describe('pairByName + resolveContents: which pairs are hashed', () => {
   it('does not read the same file on two snapshots (same inode, size, mtime and ctime)', async () => {
     const h = liveSides();
     const out = await join([liveF('/a', { ino: 7 })], [liveF('/a', { ino: 7 })], { mode: 'default', hashControl: h.control.hash, hashTest: h.test.hash });
@@ -161,7 +161,7 @@ describe('joinWithLazyContents: which pairs are hashed', () => {
   });
 });
 
-describe('joinWithLazyContents: a saved manifest on one side', () => {
+describe('pairByName + resolveContents: a saved manifest on one side', () => {
   it('lends the control manifest hash to the live test file under --quick (same size and mtime second)', async () => {
     const test = countingHasher('t');
     const control = savedF('/a', 'feedface', { mtimeMs: 1709613555000 });
@@ -201,7 +201,7 @@ describe('joinWithLazyContents: a saved manifest on one side', () => {
   });
 });
 
-describe('joinWithLazyContents: order', () => {
+describe('pairByName + resolveContents: order', () => {
   it('keeps the merge order across many pairs whose hashes finish in any order', async () => {
     const names = Array.from({ length: 300 }, (_, i) => `/d/f${String(i).padStart(4, '0')}`);
     // Later names finish first: hashes in flight (the window) must not reorder the output.
@@ -228,7 +228,7 @@ function lineOf(e: { name: string; type: string; size: number; ino: number }): s
   return e.type === 'D' ? dirLine(e.name) : linkLine(e.name, 'x'.repeat(e.size + 1));
 }
 
-describe('joinWithLazyContents: property', () => {
+describe('pairByName + resolveContents: property', () => {
   it('pairs lines as a naive Map join by name does, and hashes only F files present on both sides', async () => {
     await fc.assert(
       fc.asyncProperty(sideArb, sideArb, fc.constantFrom<ContentsMode>('default', 'quick', 'paranoid'), async (c, t, mode) => {

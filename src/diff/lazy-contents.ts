@@ -289,12 +289,3 @@ export async function* resolveContents(pairs: AsyncIterable<JoinedPair[]>, opts:
   }
   if (out.length > 0) yield out;
 }
-
-/** Two sorted streams of line batches, paired by name, contents filled where needed. */
-export function joinWithLazyContents(
-  control: AsyncIterable<string[]>,
-  test: AsyncIterable<string[]>,
-  opts: LazyContentsOptions,
-): AsyncGenerator<JoinedPair[]> {
-  return resolveContents(pairByName(control, test), opts);
-}
