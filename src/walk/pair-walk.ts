@@ -3,8 +3,9 @@
  * trees, merged, walked in lockstep (the same order and donations as job-walk.ts). A pair of
  * entries whose manifest lines would be identical is told from its lstat results (and, for
  * files whose contents count, by comparing bytes) and prints nothing; every other entry
- * prints its line as `manifest create` would, tagged with its side. On trees that differ in 0.5 % of their entries, ~99 % of the work of formatting,
- * sending and joining lines is never done.
+ * prints its line as `manifest create` would, tagged with its side. On trees that differ in
+ * 0.5 % of their entries, ~99 % of the work of formatting, sending and joining lines is
+ * never done.
  *
  * Keys are job-walk's keys with a last char saying which trees have them: '1' control, '2'
  * test, '3' both. A key is never a prefix of another, so the char does not change the order.
