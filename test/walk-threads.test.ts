@@ -4,7 +4,7 @@
  * hash requests must give exactly what a walk in this thread gives.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { ATTR, defaultCreateRule } from '../dist/manifest/rules.js';
 import { hashContents } from '../dist/walk/describe-entry.js';
 import { contextFactory } from '../dist/walk/context.js';
-import { inThreadPool, workerPool, workersAvailable } from '../dist/walk/pool.js';
+import { commonDirectory, inThreadPool, workerPool, workersAvailable } from '../dist/walk/pool.js';
 import { PAIR_TAGS } from '../dist/walk/pair-walk.js';
 import { nodeWalkFs } from '../dist/walk/walk-fs.js';
 
@@ -27,12 +27,12 @@ interface Pool {
   close(): Promise<void>;
 }
 
-async function walkWith(pool: Pool) {
-  const st = nodeWalkFs.lstat(ROOT);
+async function walkWith(pool: Pool, root = ROOT) {
+  const st = nodeWalkFs.lstat(root);
   const blocks: string[] = [];
   const messages: string[] = [];
   try {
-    const jobs = await pool.walk({ dir: ROOT, dev: st.dev }, 0, nodeWalkFs.fsType(st.dev, ROOT), {
+    const jobs = await pool.walk({ dir: root, dev: st.dev }, 0, nodeWalkFs.fsType(st.dev, root), {
       text: (b: string[]) => void blocks.push(...b),
       message: (m: string) => void messages.push(m),
     });
@@ -42,17 +42,26 @@ async function walkWith(pool: Pool) {
   }
 }
 
-/** A pair walk of node_modules against `test` (a copy), as diff walks two trees. */
-async function walkPairWith(open: (settings: object) => Promise<Pool>, test: string) {
+/**
+ * A pair walk of `control` (node_modules) against `test`, as diff walks two trees; `cwds`
+ * collects where the process is while output arrives.
+ */
+async function walkPairWith(open: (settings: object) => Promise<Pool>, test: string, control = ROOT, cwds: string[] = []) {
   const side = (root: string) => ({ ...settings, relocRoot: root, rules: [defaultCreateRule(root, ATTR.contents)], computeChecksum: false, lazyContents: true });
-  const pool = await open({ sides: [side(ROOT), side(test)], mode: 'default', sameLineage: false });
-  const [c, t] = [ROOT, test].map((root) => nodeWalkFs.lstat(root));
+  const pool = await open({ sides: [side(control), side(test)], mode: 'default', sameLineage: false });
+  const [c, t] = [control, test].map((root) => nodeWalkFs.lstat(root));
   const blocks: string[] = [];
   try {
     const jobs = await pool.walkPair(
-      { sides: [{ dir: ROOT, dev: c.dev }, { dir: test, dev: t.dev }], rootLines: ['/ D root', '/ D root'], rootLineSorted: true },
-      [nodeWalkFs.fsType(c.dev, ROOT), nodeWalkFs.fsType(t.dev, test)],
-      { text: (b: string[]) => void blocks.push(...b), message: () => {} },
+      { sides: [{ dir: control, dev: c.dev }, { dir: test, dev: t.dev }], rootLines: ['/ D root', '/ D root'], rootLineSorted: true },
+      [nodeWalkFs.fsType(c.dev, control), nodeWalkFs.fsType(t.dev, test)],
+      {
+        text: (b: string[]) => {
+          cwds.push(process.cwd());
+          blocks.push(...b);
+        },
+        message: () => {},
+      },
     );
     return { lines: blocks.join('').split('\n').slice(0, -1), jobs };
   } finally {
@@ -87,6 +96,54 @@ describe.runIf(workersAvailable())('walking threads', () => {
     }
   });
 
+  it('walk two trees below one directory from inside it, and come back', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'preupd-pair-'));
+    const [control, test] = [join(tmp, 'control'), join(tmp, 'sub', 'test')];
+    const before = process.cwd();
+    try {
+      mkdirSync(join(tmp, 'sub'));
+      execFileSync('cp', ['-a', join(ROOT, 'yargs'), control]);
+      execFileSync('cp', ['-a', join(ROOT, 'yargs'), test]);
+      writeFileSync(join(test, 'index.mjs'), 'changed');
+      const alone = await walkPairWith((s) => inThreadPool(s, nodeWalkFs), test, control);
+      const cwds: string[] = [];
+      const threads = await walkPairWith((s) => workerPool(s, 2, 4096), test, control, cwds);
+      expect(threads.lines).toEqual(alone.lines);
+      expect(threads.lines.map((l: string) => l.slice(0, l.indexOf(' ')))).toEqual(['c/index.mjs', 't/index.mjs']);
+      expect(new Set(cwds)).toEqual(new Set([tmp]));
+      expect(process.cwd()).toBe(before);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('fail on paths of PATH_MAX bytes or more as whole paths do', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'preupd-deep-'));
+    try {
+      // The walked root is 3 levels of 200-byte names down, with 20 more below it, each
+      // with a file: whole paths pass 4,096 bytes at the 18th level, paths relative to the
+      // root at the 21st (made by a process that goes down by relative names).
+      const level = (i: number) => String(i).padStart(200, 'd');
+      const root = join(tmp, level(0), level(1), level(2));
+      const build = `process.chdir(${JSON.stringify(tmp)});
+        for (let i = 0; i < 23; i++) {
+          const name = String(i).padStart(200, 'd');
+          fs.mkdirSync(name);
+          process.chdir(name);
+          if (i >= 3) fs.writeFileSync('f', '');
+        }`;
+      execFileSync(process.execPath, ['-e', build]);
+      const deep = { ...settings, relocRoot: root, rules: [defaultCreateRule(root, ATTR.contents)] };
+      const alone = await walkWith(await inThreadPool(deep, nodeWalkFs), root);
+      const threads = await walkWith(await workerPool(deep, 2), root);
+      expect(alone.messages.some((m: string) => m.startsWith('WARNING: unknown directory entry'))).toBe(true);
+      expect(threads.messages).toEqual(alone.messages);
+      expect(threads.text).toBe(alone.text);
+    } finally {
+      // rm walks down by relative names; rmSync fails on the deepest paths.
+      execFileSync('rm', ['-rf', tmp]);
+    }
+  });
 
   it('give the bytes of a walk in this thread, with donations and output held back', async () => {
     const alone = await walkWith(await inThreadPool(settings, nodeWalkFs));
@@ -109,5 +166,15 @@ describe.runIf(workersAvailable())('walking threads', () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe('commonDirectory', () => {
+  it('is the longest directory above or at every path, by whole names', () => {
+    expect(commonDirectory(['/var/tmp/a', '/var/tmp/b/c'])).toBe('/var/tmp');
+    expect(commonDirectory(['/var/tmp/ab', '/var/tmp/a'])).toBe('/var/tmp');
+    expect(commonDirectory(['/a/b', '/a/b/'])).toBe('/a/b');
+    expect(commonDirectory(['/a', '/b'])).toBe('/');
+    expect(commonDirectory(['/x/y'])).toBe('/x/y');
   });
 });

@@ -3,6 +3,7 @@
  * `bart` drop-in, bad input is one `file:line: what` line and exit 2 before anything is
  * written, and `-o` writes atomically.
  */
+import { resolve } from 'node:path';
 import { buffer as readStream } from 'node:stream/consumers';
 import type { AclFlavor } from '../manifest/acl.js';
 import type { HashAlgorithm } from '../manifest/format.js';
@@ -76,7 +77,7 @@ export const manifestCreateCommand: CommandFactory = ({ io, exit }) => ({
     const walkRules = parseRequestRules(req);
     const rules = walkRules && rulesOrThrow(walkRules, req.rules!.file);
     if (rules) for (const text of rules.stderr) io.stderr(Buffer.from(text, 'latin1'));
-    const out: DataOutput = argv.o ? fileOutput(argv.o) : stdoutOutput(io);
+    const out: DataOutput = argv.o ? fileOutput(resolve(io.cwd, argv.o)) : stdoutOutput(io);
     try {
       exit(await writeManifest(req, rules, io, out, progressOn(io, 'entries')));
       out.commit();

@@ -162,20 +162,37 @@ export function runJob(ctx: WalkContext, job: WalkJob, out: JobOutput): void {
     else if (job.rootLine !== undefined) lines.line(job.rootLine);
   }
   const printed = escapeName(displayName(ctx.relocRoot, job.dir));
-  const root: Frame = { ...dirFrame(job.dir, printed.endsWith('/') ? printed : printed + '/', job.dev), ...keyRange(keys) };
-  walkStack<Frame, WalkJob>([root], {
-    step: (top, key) => {
-      if (key.startsWith(' ')) lines.line(key.slice(1));
-      else if (key.endsWith(' ')) entryLine(ctx, top, key.slice(0, -1), lines, out);
-      else {
-        const sub = enterSubdir(ctx, top, key.slice(0, -1), out);
-        if (sub) return { ...sub.frame, ...keyRange(sub.keys) };
-      }
-      return undefined;
-    },
-    jobFor: (f, id, keys) => ({ id, dir: f.dir, dev: f.dev, keys }),
-    isSubtree: (key) => key.endsWith('/'),
-  }, lines, out);
+  const root = frameOf(dirFrame(job.dir, printed.endsWith('/') ? printed : printed + '/', job.dev), keys);
+  walkStack<Frame, WalkJob>([root], new TreeKeyWalk(ctx, lines, out), lines, out);
+}
+
+const frameOf = (dir: DirFrame, keys: string[]): Frame => ({ ...dir, ...keyRange(keys) });
+
+// Perf: a class rather than closures made per job (see pair-walk.ts's PairKeyWalk).
+class TreeKeyWalk implements KeyWalk<Frame, WalkJob> {
+  constructor(
+    private readonly ctx: WalkContext,
+    private readonly lines: LineSink,
+    private readonly out: JobOutput,
+  ) {}
+
+  step(top: Frame, key: string): Frame | undefined {
+    if (key.startsWith(' ')) this.lines.line(key.slice(1));
+    else if (key.endsWith(' ')) entryLine(this.ctx, top, key.slice(0, -1), this.lines, this.out);
+    else {
+      const sub = enterSubdir(this.ctx, top, key.slice(0, -1), this.out);
+      if (sub) return frameOf(sub.frame, sub.keys);
+    }
+    return undefined;
+  }
+
+  jobFor(f: Frame, id: number, keys: string[]): WalkJob {
+    return { id, dir: f.dir, dev: f.dev, keys };
+  }
+
+  isSubtree(key: string): boolean {
+    return key.endsWith('/');
+  }
 }
 
 /** What a pair walk already knows of an entry (pair-walk.ts). */

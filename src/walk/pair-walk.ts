@@ -31,6 +31,7 @@ import {
   type DirFrame,
   type JobOutput,
   type KeyRange,
+  type KeyWalk,
   type LineSink,
 } from './job-walk.js';
 import type { WalkStat } from './walk-fs.js';
@@ -136,24 +137,40 @@ export function runPairJob(pc: PairContext, job: PairJob, out: JobOutput<PairJob
   const known = sides[0] ? 0 : 1;
   const printed = escapeName(displayName(pc.sides[known].relocRoot, sides[known]!.dir));
   const namePrefix = printed.endsWith('/') ? printed : printed + '/';
-  const root: PairFrame = {
-    sides: sides.map((side) => side && dirFrame(side.dir, namePrefix, side.dev)) as Sides<DirFrame | undefined>,
-    rootLines,
-    all: job.all ?? needsAll(namePrefix, keys),
-    ...keyRange(keys),
-  };
-  walkStack<PairFrame, PairJob>([root], {
-    step: (top, key) => {
-      const mask = key.charCodeAt(key.length - 1) - 48;
-      const esc = key.slice(0, -2);
-      if (esc === '') writeRootLines(top.rootLines!, tagged, top.all);
-      else if (key[key.length - 2] === ' ') entryPair(pc, top, esc, mask, tagged, out);
-      else return subtreePair(pc, top, esc, mask, out);
-      return undefined;
-    },
-    jobFor: (f, id, keys) => ({ id, sides: f.sides.map((d) => d && { dir: d.dir, dev: d.dev }) as PairJob['sides'], keys, rootLines: f.rootLines, all: f.all }),
-    isSubtree: (key) => key[key.length - 2] === '/',
-  }, lines, out);
+  const frames = sides.map((side) => side && dirFrame(side.dir, namePrefix, side.dev)) as Sides<DirFrame | undefined>;
+  const root = pairFrame(frames, rootLines, job.all ?? needsAll(namePrefix, keys), keys);
+  walkStack<PairFrame, PairJob>([root], new PairKeyWalk(pc, tagged, out), lines, out);
+}
+
+// Perf: one class and one frame shape for every job, so that a thread's optimized walking
+// code fits all its jobs (closures made per job deoptimized it at each new job).
+class PairKeyWalk implements KeyWalk<PairFrame, PairJob> {
+  constructor(
+    private readonly pc: PairContext,
+    private readonly tagged: Sides<LineSink>,
+    private readonly out: JobOutput<PairJob>,
+  ) {}
+
+  step(top: PairFrame, key: string): PairFrame | undefined {
+    const mask = key.charCodeAt(key.length - 1) - 48;
+    const esc = key.slice(0, -2);
+    if (esc === '') writeRootLines(top.rootLines!, this.tagged, top.all);
+    else if (key[key.length - 2] === ' ') entryPair(this.pc, top, esc, mask, this.tagged, this.out);
+    else return subtreePair(this.pc, top, esc, mask, this.out);
+    return undefined;
+  }
+
+  jobFor(f: PairFrame, id: number, keys: string[]): PairJob {
+    return { id, sides: f.sides.map((d) => d && { dir: d.dir, dev: d.dev }) as PairJob['sides'], keys, rootLines: f.rootLines, all: f.all };
+  }
+
+  isSubtree(key: string): boolean {
+    return key[key.length - 2] === '/';
+  }
+}
+
+function pairFrame(sides: Sides<DirFrame | undefined>, rootLines: Sides<string | undefined> | undefined, all: boolean, keys: string[]): PairFrame {
+  return { sides, rootLines, all, ...keyRange(keys) };
 }
 
 function writeRootLines([c, t]: Sides<string | undefined>, tagged: Sides<LineSink>, all = false): void {
@@ -167,7 +184,7 @@ function subtreePair(pc: PairContext, top: PairFrame, esc: string, mask: number,
   if (!subs[0] && !subs[1]) return undefined;
   const keys = mergeKeys(subs[0]?.keys, subs[1]?.keys);
   const namePrefix = (subs[0] ?? subs[1])!.frame.namePrefix;
-  return { sides: [subs[0]?.frame, subs[1]?.frame], all: top.all || needsAll(namePrefix, keys), ...keyRange(keys) };
+  return pairFrame([subs[0]?.frame, subs[1]?.frame], undefined, top.all || needsAll(namePrefix, keys), keys);
 }
 
 /**
