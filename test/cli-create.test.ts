@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 const PREUPD = resolve(import.meta.dirname, '../bin/preupd');
 const SAMPLE = resolve(import.meta.dirname, '../corpus/sample-root');
 
-function preupd(args: string[], input?: string) {
-  const run = spawnSync('node', [PREUPD, ...args], { input, env: { ...process.env, SOURCE_DATE_EPOCH: '1709613555', TZ: 'UTC' } });
+function preupd(args: string[], input?: string, cwd?: string) {
+  const run = spawnSync('node', [PREUPD, ...args], { input, cwd, env: { ...process.env, SOURCE_DATE_EPOCH: '1709613555', TZ: 'UTC' } });
   return { stdout: run.stdout.toString('latin1'), stderr: run.stderr.toString('latin1'), status: run.status };
 }
 
@@ -38,6 +38,14 @@ describe('preupd manifest create', () => {
     const viaStdout = preupd(['manifest', 'create', '-R', SAMPLE]);
     preupd(['manifest', 'create', '-R', SAMPLE, '-o', join(dir, 'm')]);
     expect(readFileSync(join(dir, 'm'), 'latin1')).toBe(viaStdout.stdout);
+  });
+
+  it('writes a relative -o where it was started, though the walk runs from inside the root', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preupd-cli-'));
+    const viaStdout = preupd(['manifest', 'create', '-R', SAMPLE]);
+    expect(preupd(['manifest', 'create', '-R', SAMPLE, '-o', 'm'], undefined, dir).status).toBe(0);
+    expect(readFileSync(join(dir, 'm'), 'latin1')).toBe(viaStdout.stdout);
+    expect(readdirSync(SAMPLE)).not.toContain('m');
   });
 
   it.each([
