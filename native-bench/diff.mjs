@@ -151,6 +151,8 @@ function commands(control, test, preupd, files) {
     R1: { label: 'rsync -rlpgoDn --delete -i -c', argv: ['rsync', '-rlpgoDn', '--delete', '-i', '-c', `${test}/`, `${control}/`] },
     R2: { label: 'rsync -rlpgoDn --delete -i', argv: ['rsync', '-rlpgoDn', '--delete', '-i', `${test}/`, `${control}/`] },
     X1: { label: 'diff -rq', argv: ['diff', '-rq', '--no-dereference', control, test] },
+    // The issue's prototype was measured against this: one process lists both trees' metadata.
+    F1: { label: 'find control test -printf (lstat fields)', argv: ['find', control, test, '-printf', '%p %y %s %T@ %m %U %G %l\\n'] },
     M1: sh('mtree -c -k type,size,mode,uid,gid,time,link,md5 -p "$1" > "$3" && mtree -f "$3" -p "$2"',
       'mtree -c (spec of control) + mtree -f spec -p test', control, test, files.mtreeSpec),
     P1: { label: 'preupd manifest compare (two saved manifests)', argv: [...preupd, 'manifest', 'compare', files.controlManifest, files.testManifest] },
@@ -162,6 +164,7 @@ function commands(control, test, preupd, files) {
 const PAIRS = [
   { a: 'D1', b: 'R1', target: 0.8, text: '≤ 0.8×' },
   { a: 'D2', b: 'R2', target: 0.6, text: '≤ 0.6×' },
+  { a: 'D2', b: 'F1', text: '(reference: the prototype behind the 0.6× target reached 1.1×)' },
   { a: 'D1', b: 'X1', text: '(reference)' },
   { a: 'D1', b: 'M1', text: '(reference)' },
 ];
@@ -273,9 +276,9 @@ async function main() {
     return r;
   };
   const trees = [state.control, state.test];
-  // Interleaved: D1 R1 D2 R2 X1 M1, repeated; each run starts after both trees were read.
+  // Interleaved: D1 R1 D2 R2 F1 X1 M1, repeated; each run starts after both trees were read.
   for (let i = 0; i < pairs; i++) {
-    for (const id of ['D1', 'R1', 'D2', 'R2', 'X1', 'M1']) measure(id, trees);
+    for (const id of ['D1', 'R1', 'D2', 'R2', 'F1', 'X1', 'M1']) measure(id, trees);
     for (const id of ['P1', 'G1']) measure(id, [files.controlManifest, files.testManifest, files.bigControl, files.bigTest]);
   }
   run.loadEnd = loadavg().map((x) => x.toFixed(1)).join(' ');
@@ -317,7 +320,7 @@ Written by \`node native-bench/diff.mjs\` (issue 3, item 5); ${run.date}.
 - **Warm before every measured run**: \`tar -cf - TREE | cat >/dev/null\` of both trees (the page
   cache drops files idle for about a minute here); P1/G1 warm their manifest files instead.
   Median warm time ${f2(median(run.warm))} s, not counted.
-- **Interleaved**: the order D1 R1 D2 R2 X1 M1 P1 G1 is repeated ${pairs} times; a ratio is taken
+- **Interleaved**: the order D1 R1 D2 R2 F1 X1 M1 P1 G1 is repeated ${pairs} times; a ratio is taken
   within each repetition, the table gives the median and the range.
 - **Wall time** by hrtime around the process; **peak RSS** is GNU time's \`%M\` (for M1's shell
   pipeline: the largest single process). stdout goes to /dev/null.
