@@ -4,7 +4,7 @@
  * hash requests must give exactly what a walk in this thread gives.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { ATTR, defaultCreateRule } from '../dist/manifest/rules.js';
 import { hashContents } from '../dist/walk/describe-entry.js';
 import { contextFactory } from '../dist/walk/context.js';
-import { commonDirectory, inThreadPool, workerPool, workersAvailable } from '../dist/walk/pool.js';
+import { inThreadPool, workerPool, workersAvailable } from '../dist/walk/pool.js';
 import { PAIR_TAGS } from '../dist/walk/pair-walk.js';
 import { nodeWalkFs } from '../dist/walk/walk-fs.js';
 
@@ -51,6 +51,7 @@ async function walkPairWith(open: (settings: object) => Promise<Pool>, test: str
   const pool = await open({ sides: [side(control), side(test)], mode: 'default', sameLineage: false });
   const [c, t] = [control, test].map((root) => nodeWalkFs.lstat(root));
   const blocks: string[] = [];
+  const messages: string[] = [];
   try {
     const jobs = await pool.walkPair(
       { sides: [{ dir: control, dev: c.dev }, { dir: test, dev: t.dev }], rootLines: ['/ D root', '/ D root'], rootLineSorted: true },
@@ -60,10 +61,10 @@ async function walkPairWith(open: (settings: object) => Promise<Pool>, test: str
           cwds.push(process.cwd());
           blocks.push(...b);
         },
-        message: () => {},
+        message: (m: string) => void messages.push(m),
       },
     );
-    return { lines: blocks.join('').split('\n').slice(0, -1), jobs };
+    return { lines: blocks.join('').split('\n').slice(0, -1), messages, jobs };
   } finally {
     await pool.close();
   }
@@ -97,7 +98,8 @@ describe.runIf(workersAvailable())('walking threads', () => {
   });
 
   it('walk two trees below one directory from inside it, and come back', async () => {
-    const tmp = mkdtempSync(join(tmpdir(), 'preupd-pair-'));
+    // The physical path: process.cwd() answers with it.
+    const tmp = realpathSync(mkdtempSync(join(tmpdir(), 'preupd-pair-')));
     const [control, test] = [join(tmp, 'control'), join(tmp, 'sub', 'test')];
     const before = process.cwd();
     try {
@@ -120,25 +122,31 @@ describe.runIf(workersAvailable())('walking threads', () => {
   it('fail on paths of PATH_MAX bytes or more as whole paths do', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'preupd-deep-'));
     try {
-      // The walked root is 3 levels of 200-byte names down, with 20 more below it, each
-      // with a file: whole paths pass 4,096 bytes at the 18th level, paths relative to the
-      // root at the 21st (made by a process that goes down by relative names).
+      // Both trees are 3 levels of 200-byte names down, with 20 more below them, each with a
+      // file: whole paths pass 4,096 bytes two levels before paths relative to the trees'
+      // common directory do (made by a process that goes down by relative names).
       const level = (i: number) => String(i).padStart(200, 'd');
-      const root = join(tmp, level(0), level(1), level(2));
-      const build = `process.chdir(${JSON.stringify(tmp)});
-        for (let i = 0; i < 23; i++) {
-          const name = String(i).padStart(200, 'd');
-          fs.mkdirSync(name);
-          process.chdir(name);
-          if (i >= 3) fs.writeFileSync('f', '');
+      const base = join(tmp, level(0), level(1));
+      const build = `const level = (i) => String(i).padStart(200, 'd');
+        const down = (name) => { fs.mkdirSync(name); process.chdir(name); };
+        process.chdir(${JSON.stringify(tmp)});
+        down(level(0));
+        down(level(1));
+        for (const root of [level(2), 'test']) {
+          process.chdir(${JSON.stringify(base)});
+          down(root);
+          for (let i = 3; i < 23; i++) {
+            down(level(i));
+            fs.writeFileSync('f', '');
+          }
         }`;
       execFileSync(process.execPath, ['-e', build]);
-      const deep = { ...settings, relocRoot: root, rules: [defaultCreateRule(root, ATTR.contents)] };
-      const alone = await walkWith(await inThreadPool(deep, nodeWalkFs), root);
-      const threads = await walkWith(await workerPool(deep, 2), root);
+      const [control, test] = [join(base, level(2)), join(base, 'test')];
+      const alone = await walkPairWith((s) => inThreadPool(s, nodeWalkFs), test, control);
+      const threads = await walkPairWith((s) => workerPool(s, 2, 4096), test, control);
       expect(alone.messages.some((m: string) => m.startsWith('WARNING: unknown directory entry'))).toBe(true);
       expect(threads.messages).toEqual(alone.messages);
-      expect(threads.text).toBe(alone.text);
+      expect(threads.lines).toEqual(alone.lines);
     } finally {
       // rm walks down by relative names; rmSync fails on the deepest paths.
       execFileSync('rm', ['-rf', tmp]);
@@ -169,12 +177,3 @@ describe.runIf(workersAvailable())('walking threads', () => {
   });
 });
 
-describe('commonDirectory', () => {
-  it('is the longest directory above or at every path, by whole names', () => {
-    expect(commonDirectory(['/var/tmp/a', '/var/tmp/b/c'])).toBe('/var/tmp');
-    expect(commonDirectory(['/var/tmp/ab', '/var/tmp/a'])).toBe('/var/tmp');
-    expect(commonDirectory(['/a/b', '/a/b/'])).toBe('/a/b');
-    expect(commonDirectory(['/a', '/b'])).toBe('/');
-    expect(commonDirectory(['/x/y'])).toBe('/x/y');
-  });
-});

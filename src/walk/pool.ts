@@ -11,6 +11,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { enterBase, type HeldDirectory } from './base-directory.js';
 import { contextFactory, pairContextFactory, type PairSettings, type WalkSettings } from './context.js';
 import { hashContents } from './describe-entry.js';
 import { runJob, type JobOutput, type WalkJob } from './job-walk.js';
@@ -68,8 +69,9 @@ export interface WorkerInit {
 
 export type ToWorker =
   | { init: WorkerInit }
-  | { walk: { job: WalkJob; rule: number; rootFsType: string; base?: string } }
-  | { pair: { job: PairJob; rootFsTypes: [string, string]; base?: string } }
+  | { walk: { job: WalkJob; rule: number; rootFsType: string } }
+  /** base: see base-directory.ts. */
+  | { pair: { job: PairJob; rootFsTypes: [string, string]; base?: string | undefined } }
   | { hash: HashRequest[] };
 
 export interface HashRequest {
@@ -184,45 +186,6 @@ interface ActiveWalk {
   start(job: WalkJob | PairJob): ToWorker;
 }
 
-/** The longest directory path above or equal to every one of `dirs` (absolute paths). */
-export function commonDirectory(dirs: readonly string[]): string {
-  const split = dirs.map((dir) => dir.split('/').filter(Boolean));
-  const common: string[] = [];
-  for (let i = 0; split.every((parts) => i < parts.length && parts[i] === split[0]![i]); i++) common.push(split[0]![i]!);
-  return '/' + common.join('/');
-}
-
-let inBase = false;
-
-/**
- * Runs a walk with the process in `dir`, the directory its threads take paths relative to
- * (setWalkBase in walk-fs.ts), and back where it was afterwards. The working directory is
- * the process's: one walk at a time has it; others, and a `dir` that cannot be entered,
- * walk with whole paths (base undefined). Paths from the command line were made absolute
- * before (CliIo.cwd), so nothing else depends on where the process is.
- */
-async function inDirectory<T>(dir: string, walk: (base: string | undefined) => Promise<T>): Promise<T> {
-  if (inBase || dir === '/') return walk(undefined);
-  let back: string;
-  try {
-    back = process.cwd();
-    process.chdir(dir);
-  } catch {
-    return walk(undefined);
-  }
-  inBase = true;
-  try {
-    return await walk(dir);
-  } finally {
-    inBase = false;
-    try {
-      process.chdir(back);
-    } catch {
-      // The directory we came from is gone; staying here harms nothing that follows.
-    }
-  }
-}
-
 export async function workerPool(settings: PoolSettings, threads: number, maxBuffered = MAX_BUFFERED): Promise<WalkPool> {
   const words = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
   const idle: number[] = [];
@@ -236,6 +199,7 @@ export async function workerPool(settings: PoolSettings, threads: number, maxBuf
     if (active) Atomics.add(words, WANT, 1);
   };
   let jobs = 0;
+  let failedInBase: HeldDirectory | undefined;
   const onMessage = (w: number, msg: FromWorker) => {
     if ('piece' in msg) active?.output.piece(msg.job, msg.piece);
     else if ('donated' in msg) {
@@ -309,12 +273,17 @@ export async function workerPool(settings: PoolSettings, threads: number, maxBuf
     }
   }
   return {
-    walk: (root, rule, rootFsType, out) =>
-      inDirectory(root.dir, (base) => run({ ...root, id: 0 }, (job) => ({ walk: { job: job as WalkJob, rule, rootFsType, base } }), out)),
-    walkPair: (root, rootFsTypes, out) =>
-      inDirectory(commonDirectory(root.sides.flatMap((side) => (side ? [side.dir] : []))), (base) =>
-        run({ ...root, id: 0 }, (job) => ({ pair: { job: job as PairJob, rootFsTypes, base } }), out),
-      ),
+    walk: (root, rule, rootFsType, out) => run({ ...root, id: 0 }, (job) => ({ walk: { job: job as WalkJob, rule, rootFsType } }), out),
+    walkPair: async (root, rootFsTypes, out) => {
+      const held = enterBase(root.sides.flatMap((side) => (side ? [side.dir] : [])));
+      const jobs = await run({ ...root, id: 0 }, (job) => ({ pair: { job: job as PairJob, rootFsTypes, base: held?.dir } }), out).catch((err) => {
+        // Other jobs of a failed walk may still run with relative paths: close() leaves.
+        failedInBase = held;
+        throw err;
+      });
+      held?.leave();
+      return jobs;
+    },
     hash: (path) =>
       new Promise<HashedFile>((resolve, reject) => {
         const id = nextHash++;
@@ -324,6 +293,7 @@ export async function workerPool(settings: PoolSettings, threads: number, maxBuf
       }),
     close: async () => {
       await Promise.all(workers.map((w) => w.terminate()));
+      failedInBase?.leave();
     },
   };
 }

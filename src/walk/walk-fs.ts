@@ -5,6 +5,7 @@
  * Tests pass memfs; production passes nodeWalkFs.
  */
 import * as nodeFs from 'node:fs';
+import { isAscii, relativeToBase } from './base-directory.js';
 import { fsTypeOfDev } from './mounts.js';
 
 /** The lstat fields the walker reads (node:fs Stats and memfs Stats have them). */
@@ -40,10 +41,8 @@ export interface WalkFs {
 }
 
 /** Node takes string paths as UTF-8: byte strings with high bytes must go as Buffers. */
-// eslint-disable-next-line no-control-regex
-const ASCII = /^[\x00-\x7f]*$/;
 export function fsPath(path: string): string | Buffer {
-  return ASCII.test(path) ? path : Buffer.from(path, 'latin1');
+  return isAscii(path) ? path : Buffer.from(path, 'latin1');
 }
 
 const OPEN_FLAGS = nodeFs.constants.O_RDONLY | nodeFs.constants.O_NOFOLLOW | nodeFs.constants.O_NONBLOCK;
@@ -116,29 +115,9 @@ function bindingLstat(arg: (path: string) => string | Buffer): WalkFs['lstat'] |
   };
 }
 
-/**
- * Perf, for walking threads: the kernel looks a path up one component at a time, and that was
- * the largest single cost of a walk (perf, diff --quick of the bench trees: __d_lookup_rcu
- * 12 % of all CPU time, ahead of any function of ours). While the process sits in a directory
- * above a walk's trees (pool.ts goes there), a thread passes paths below it relative, without
- * the components above. Paths of PATH_MAX bytes or more stay whole, to fail as they did.
- */
-let walkBase: string | undefined;
-const PATH_MAX = 4096;
-
-/** The directory the process is in for the thread's current job (with '/'), or undefined. */
-export function setWalkBase(dir: string | undefined): void {
-  walkBase = dir === undefined || dir.endsWith('/') ? dir : dir + '/';
-}
-
-function threadPath(path: string): string | Buffer {
-  const base = walkBase;
-  const relative = base !== undefined && path.length > base.length && path.length < PATH_MAX && path.startsWith(base);
-  return fsPath(relative ? path.slice(base.length) : path);
-}
-
-/** nodeWalkFs for walking threads (see bindingLstat and setWalkBase). */
+/** nodeWalkFs for walking threads (see bindingLstat and base-directory.ts). */
 export function threadWalkFs(): WalkFs {
+  const threadPath = (path: string) => fsPath(relativeToBase(path));
   const fs = walkFsOf(nodeFs, fsTypeOfDev, threadPath);
   return { ...fs, lstat: bindingLstat(threadPath) ?? fs.lstat };
 }

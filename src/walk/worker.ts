@@ -4,7 +4,8 @@ import { contextFactory, pairContextFactory } from './context.js';
 import { hashContents } from './describe-entry.js';
 import { runJob, type JobOutput, type WalkJob } from './job-walk.js';
 import { runPairJob, type PairJob } from './pair-walk.js';
-import { setWalkBase, threadWalkFs } from './walk-fs.js';
+import { setWalkBase } from './base-directory.js';
+import { threadWalkFs } from './walk-fs.js';
 import { BUFFERED, CURRENT, WANT, isPair, pieceWriter, type FromWorker, type HashReply, type ToWorker, type WorkerInit } from './pool.js';
 
 // The pool may start this thread before it knows the walk: settings come in the first message.
@@ -50,7 +51,7 @@ parentPort!.on('message', (msg: ToWorker) => {
     return;
   }
   const job = 'walk' in msg ? msg.walk.job : msg.pair.job;
-  setWalkBase('walk' in msg ? msg.walk.base : msg.pair.base);
+  setWalkBase('pair' in msg ? msg.pair.base : undefined);
   const pieces = pieceWriter((piece) => post({ job: job.id, piece }));
   const out: JobOutput<WalkJob | PairJob> = {
     ...pieces,
