@@ -203,6 +203,8 @@ export async function workerPool(settings: PoolSettings, threads: number, maxBuf
   const onMessage = (w: number, msg: FromWorker) => {
     if ('piece' in msg) active?.output.piece(msg.job, msg.piece);
     else if ('donated' in msg) {
+      // A walk that failed already drops the rest of its work.
+      if (!active) return;
       jobs++;
       start(idle.shift()!, msg.donated);
     } else if ('done' in msg) {
