@@ -88,6 +88,7 @@ describe.runIf(isRootOnLinux)('preupd diff against manifest compare', () => {
     ['a control byte at the root, before the root line', DEFAULT_RULES, ['\x01a', 'b'], ['b']],
     ['a bare / rule', '/\n', ['a', 'b'], ['a', 'c']],
     ['names holding \\v and \\r, where the name compare reads ends', DEFAULT_RULES, ['b', 'a\r', 'a\x01'], ['b', 'b\v', 'a\r']],
+    ['\\r and \\v inside names, where compare reads one field more', DEFAULT_RULES, ['a\rb', 'c'], ['a\rb', 'c\vd e']],
     ['paths longer than the 1023 bytes compare keeps of a name', DEFAULT_RULES, [`${LONG}/a`, `${LONG}/b`], [`${LONG}/b`]],
   ])('prints what compare prints: %s', async (what, rules, controlFiles, testFiles) => {
     const node = { perms: 0o644, uid: 0, gid: 0, mtime: 1_600_000_000 };

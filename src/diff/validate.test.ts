@@ -18,6 +18,12 @@ describe('entryLineProblem', () => {
     '!also skipped',
     '',
     ' \t ',
+    ' \r\v\f',
+    // create writes \v \f \r raw, in names and link targets (bart's compare splits there).
+    `/a\rb F 6 100644 ${A} 65e6a1f3 0 0 -`,
+    `/k\vQ\\0401 F 6 100644 ${A} 65e6a1f3 0 0 -`,
+    `/l\f L 0 120777 - 65e6a1f3 0 0 x\ry`,
+    `/crlf D 4096 40755 ${A} 65e6a1f3 0 0\r`,
   ])('accepts %j', (line) => {
     expect(problem(line)).toBeUndefined();
   });
