@@ -302,7 +302,7 @@ function formatResults(state, run, check, cmds, pairs) {
     return `| ${a} / ${b} | \`${cmds[b].label}\` | **${f2(m)}×** | ${f2(Math.min(...ratios))}–${f2(Math.max(...ratios))} | ${text} | ${verdict} |`;
   });
   const solo = Object.keys(cmds).map((id) => `| ${id} | \`${cmds[id].label.replaceAll('|', '\\|')}\` | ${f2(med(id, 'seconds'))} | ` +
-    `${f2(Math.min(...run.samples[id].map((r) => r.seconds)))}–${f2(Math.max(...run.samples[id].map((r) => r.seconds)))} | ${Math.round(med(id, 'rssMB'))} | ${[...new Set(run.samples[id].map((r) => r.status))].join(',')} |`);
+    `${f2(Math.min(...run.samples[id].map((r) => r.seconds)))}–${f2(Math.max(...run.samples[id].map((r) => r.seconds)))} | ${f2(med(id, 'cpuSeconds'))} | ${Math.round(med(id, 'rssMB'))} | ${[...new Set(run.samples[id].map((r) => r.status))].join(',')} |`);
   const g = run.samples.G1;
   return `# preupd diff benchmark results
 
@@ -322,8 +322,9 @@ Written by \`node native-bench/diff.mjs\` (issue 3, item 5); ${run.date}.
   Median warm time ${f2(median(run.warm))} s, not counted.
 - **Interleaved**: the order D1 R1 D2 R2 F1 X1 M1 P1 G1 is repeated ${pairs} times; a ratio is taken
   within each repetition, the table gives the median and the range.
-- **Wall time** by hrtime around the process; **peak RSS** is GNU time's \`%M\` (for M1's shell
-  pipeline: the largest single process). stdout goes to /dev/null.
+- **Wall time** by hrtime around the process; **CPU time** is GNU time's \`%U\` + \`%S\` (user and
+  system, all threads and processes; the machine has 2 cores, so wall time is at least half of
+  it); **peak RSS** is GNU time's \`%M\` (for M1's shell pipeline: the largest single process). stdout goes to /dev/null.
 - rsync runs as \`rsync ... TEST/ CONTROL/\` (what would turn control into test, the direction
   preupd reports). \`diff -rq --no-dereference\` compares contents only (no metadata); mtree
   hashes md5 in one thread, and its spec of the control tree is made in the same measured run.
@@ -344,8 +345,8 @@ ${rows.join('\n')}
 
 ## All commands
 
-| id | command | median s | range s | peak RSS MB | exit |
-|---|---|---|---|---|---|
+| id | command | median s | range s | median CPU s | peak RSS MB | exit |
+|---|---|---|---|---|---|---|
 ${solo.join('\n')}
 
 1M-line pair (G1): ${f2(median(g.map((r) => r.seconds)))} s and ${Math.round(median(g.map((r) => r.rssMB)))} MB peak RSS

@@ -1,5 +1,6 @@
 // How one command is measured: warm the tree, then run the command under GNU time for its
-// peak RSS (%M) while timing the wall clock here (hrtime; %e only has 10 ms steps).
+// peak RSS (%M) and CPU time (%U + %S, all its processes and threads) while timing the wall
+// clock here (hrtime; %e only has 10 ms steps).
 import { spawnSync } from 'node:child_process';
 import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,8 +57,9 @@ export function warmTree(tree) {
 
 /**
  * Runs one command with stdout to /dev/null and stderr to a log file under logDir.
- * Returns { seconds, rssMB, status, stderrLines, stderrTail, log }. For a pipeline, GNU
- * time's %M is the largest single process of it, not their sum.
+ * Returns { seconds, cpuSeconds, rssMB, status, stderrLines, stderrTail, log }. For a
+ * pipeline, GNU time's %M is the largest single process of it, not their sum (%U and %S
+ * are sums).
  */
 export function timeCommand(cmd, tree, logDir, tag) {
   mkdirSync(logDir, { recursive: true });
@@ -67,16 +69,16 @@ export function timeCommand(cmd, tree, logDir, tag) {
   const out = openSync('/dev/null', 'w');
   const err = openSync(log, 'w');
   const started = process.hrtime.bigint();
-  const r = spawnSync(TIME, ['-f', '%M', '-o', rssFile, ...inner], { stdio: ['ignore', out, err] });
+  const r = spawnSync(TIME, ['-f', '%M %U %S', '-o', rssFile, ...inner], { stdio: ['ignore', out, err] });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   closeSync(out);
   closeSync(err);
-  const rssKB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+  const [rssKB, user, system] = readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
   rmSync(rssFile, { force: true });
   // xxhsum writes progress padding to stderr; count only lines with something in them.
   const stderrLines = readFileSync(log, 'latin1').split(/[\r\n]/).filter((l) => l.trim() !== '');
   assertDevNullIntact(tag);
-  return { seconds, rssMB: rssKB / 1024, status: r.status, signal: r.signal,
+  return { seconds, cpuSeconds: user + system, rssMB: rssKB / 1024, status: r.status, signal: r.signal,
     stderrLines: stderrLines.length, stderrTail: stderrLines.slice(-3), log };
 }
 
