@@ -23,6 +23,8 @@ function workdir(files: Record<string, string>): string {
 const preupd = (args: string[], files: Record<string, string> = {}, stdin = '') => runIn(workdir(files), args, stdin);
 
 const pair = { c: HEADER + line('/a') + line('/b'), t: HEADER + line('/a', 'bbbb') + line('/c') };
+/** 3000 entries whose compare output passes 64 KiB. */
+const many = (md5: string) => Array.from({ length: 3000 }, (_, i) => line(`/f${String(i).padStart(5, '0')}`, md5)).join('');
 
 describe('preupd bart compare: failures as bart reports them', () => {
   it.each([
@@ -97,6 +99,20 @@ describe('preupd manifest compare', () => {
     expect(r.status).toBe(1);
   });
 
+  it('writes names of any bytes as ASCII JSON that reads back to the same bytes', async () => {
+    const r = await preupd(['manifest', 'compare', '--json', 'c', 't'], { c: HEADER, t: HEADER + line('/\xe9\xff') });
+    expect(r.stdout).toMatch(/^[\x20-\x7e]+\n$/);
+    expect(JSON.parse(r.stdout)).toEqual({ name: '/\xe9\xff', change: 'added' });
+  });
+
+  it('holds bart warnings until the manifests were read, and prints them then', async () => {
+    const files = { c: '! Version 9\n' + line('/a'), t: HEADER + line('/a') };
+    const good = await preupd(['manifest', 'compare', '-i', 'bogus', 'c', 't'], files);
+    expect([good.status, good.stdout, good.stderr]).toEqual([0, '', 'ERROR: Invalid keyword bogus\nWARNING: c has missing/invalid version string\n']);
+    const bad = await preupd(['manifest', 'compare', '-i', 'bogus', 'c', 't'], { ...files, t: HEADER + '/a F 6\n' });
+    expect([bad.status, bad.stdout, bad.stderr]).toEqual([2, '', 'preupd: t:4: 3 fields, F lines have 9\n']);
+  });
+
   it('accepts what bart accepts: comment lines between entries, a last line without newline', async () => {
     const r = await preupd(['manifest', 'compare', 'c', 't'], {
       c: HEADER + line('/a') + '# note\n' + line('/b'),
@@ -120,6 +136,18 @@ describe('preupd manifest compare', () => {
     ['a line over 64 KiB', { c: pair.c, t: HEADER + line('/a') + 'x'.repeat(65536) + '\n' }, ['c', 't'], /^preupd: t:5: line longer than 65535 bytes\n$/],
     ['a NUL byte', { c: pair.c + '\0', t: pair.t }, ['c', 't'], /^preupd: c:6: NUL byte in manifest\n$/],
     [
+      'a header that fills the first 64 KiB (bart reads the manifest as empty)',
+      { c: `${HEADER}# ${'x'.repeat(65536)}\n${line('/a')}`, t: pair.t },
+      ['c', 't'],
+      /^preupd: c:4: header and first entry do not end within the first 65536 bytes, as bart needs\n$/,
+    ],
+    [
+      'a corrupt line after 64 KiB of differences (nothing is printed)',
+      { c: HEADER + many('aaaa'), t: HEADER + many('bbbb') + '/zz F 6\n' },
+      ['-p', 'c', 't'],
+      /^preupd: t:3004: 3 fields, F lines have 9\n$/,
+    ],
+    [
       'different hash algorithms',
       { c: pair.c, t: `! Version 1.1\n! Hash XXH64\n${line('/a', '0123456789abcdef')}` },
       ['c', 't'],
@@ -129,6 +157,7 @@ describe('preupd manifest compare', () => {
   ])('rejects %s with one line naming file and line, exit 2', async (_what, files, args, message) => {
     const r = await preupd(['manifest', 'compare', ...args], files as Record<string, string>);
     expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
     expect(r.status).toBe(2);
   });
 });

@@ -2,7 +2,8 @@
  * `preupd manifest compare`: what illumos `bart compare` prints for two manifests (spec/cli.md),
  * or `--json` records. Unlike the `bart` drop-in, input bart would read blindly is checked:
  * a corrupt line, a missing file, a rules error or manifests hashed with different
- * algorithms is one `file:line: what` line and exit 2.
+ * algorithms is one `file:line: what` line and exit 2, and nothing else (output and
+ * warnings are held until both manifests were read to their end).
  */
 import { compareManifests } from '../diff/compare.js';
 import type { ManifestLineReader } from '../diff/line-reader.js';
@@ -16,6 +17,7 @@ import { compareFlags, readRulesText, rulesOrThrow } from './rules-input.js';
 import type { CommandFactory } from './command.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
 import { withCompareOutputOptions } from './compare-options.js';
+import { HeldOutput } from './held-output.js';
 import type { CliIo } from './io.js';
 
 interface CompareArgs {
@@ -46,10 +48,10 @@ async function readHeader(file: OpenedFile, name: string, io: CliIo): Promise<Ma
   return reader;
 }
 
-/** bart stops quietly at a NUL and with "Manifest corrupt" at a line over 64 KiB. */
+/** See ManifestLineReader.endProblem: the error is on the line after the last one read. */
 function checkEnd(reader: ManifestLineReader, name: string): void {
-  if (reader.state === 'corrupt') throw new InputError(name, reader.lineNumber + 1, 'line longer than 65535 bytes');
-  if (reader.endedAtNul) throw new InputError(name, reader.lineNumber + 1, 'NUL byte in manifest');
+  const problem = reader.endProblem();
+  if (problem) throw new InputError(name, reader.lineNumber + 1, problem);
 }
 
 /** Contents hashed differently cannot be compared, unless contents are ignored everywhere. */
@@ -62,18 +64,20 @@ function checkSameHash(control: ManifestLineReader, test: ManifestLineReader, ar
 }
 
 async function runCompare(args: CompareArgs, io: CliIo): Promise<number> {
-  const flags = compareFlags(args.i, io);
+  const held = new HeldOutput(io);
+  const heldIo: CliIo = { ...io, stderr: held.stderr };
+  const flags = compareFlags(args.i, heldIo);
   const source = args.r === undefined ? { file: 'rules', text: '' } : await readRulesText(args.r, io);
   const rules = rulesOrThrow(parseRules(source.text, { mode: 'compare', initialFlags: flags }), source.file);
   const files: OpenedFile[] = [];
   try {
     files.push(await openOrFail(args.control, io));
     files.push(await openOrFail(args.test, io));
-    const control = await readHeader(files[0]!, args.control, io);
-    const test = await readHeader(files[1]!, args.test, io);
+    const control = await readHeader(files[0]!, args.control, heldIo);
+    const test = await readHeader(files[1]!, args.test, heldIo);
     checkSameHash(control, test, args, (flags & ATTR.contents) !== 0 || rules.rules.some((r) => (r.attrs & ATTR.contents) !== 0));
     const names = { control: args.control, test: args.test };
-    const out = new ChunkedOutput(io.stdout);
+    const out = new ChunkedOutput(held.stdout);
     const formatter = changeFormatter(args.json ? 'json' : args.p ? 'programmatic' : 'verbose');
     const outcome = await compareManifests(control, test, {
       rules: rules.rules,
@@ -89,8 +93,10 @@ async function runCompare(args: CompareArgs, io: CliIo): Promise<number> {
     });
     await out.push(formatter.end(outcome.status === 1));
     await out.flush();
+    await held.commit();
     return outcome.status;
   } finally {
+    held.discard();
     await Promise.all(files.map((f) => f.close()));
   }
 }

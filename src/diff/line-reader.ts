@@ -42,6 +42,8 @@ export class ManifestLineReader {
   versionOk = false;
   /** The input ended at a NUL byte rather than at the end of the file. */
   endedAtNul = false;
+  /** The header or the first entry line did not end within the first 64 KiB (see above). */
+  openedPast64k = false;
 
   constructor(private readonly source: ByteSource) {}
 
@@ -57,14 +59,14 @@ export class ManifestLineReader {
     while (at(pos) === 0x21 || at(pos) === 0x23) {
       let stop = pos;
       while (stop < BART_BUF && at(stop) !== NL && at(stop) !== 0) stop++;
-      if (stop >= BART_BUF) return void this.finish('eof');
+      if (stop >= BART_BUF) return void this.finishOpen('eof');
       this.headerLines.push(head.toString('latin1', pos, stop));
       this.lineNumber++;
       pos = stop + 1;
     }
     let stop = pos;
     while (stop < BART_BUF && at(stop) !== NL && at(stop) !== 0) stop++;
-    if (stop >= BART_BUF) return void this.finish('corrupt');
+    if (stop >= BART_BUF) return void this.finishOpen('corrupt');
     if (at(stop) !== NL) {
       this.endedAtNul = stop < window;
       return void this.finish('eof');
@@ -129,6 +131,17 @@ export class ManifestLineReader {
     );
   }
 
+  /**
+   * Why the input ended where bart would stop reading it without an error or with only
+   * "Manifest corrupt" (preupd's own commands reject all of these); undefined if it did not.
+   */
+  endProblem(): string | undefined {
+    if (this.openedPast64k) return 'header and first entry do not end within the first 65536 bytes, as bart needs';
+    if (this.state === 'corrupt') return 'line longer than 65535 bytes';
+    if (this.endedAtNul) return 'NUL byte in manifest';
+    return undefined;
+  }
+
   get bytes(): Uint8Array {
     return this.buf;
   }
@@ -143,6 +156,11 @@ export class ManifestLineReader {
       const nul = this.buf.indexOf(0, from);
       this.nulAt = nul >= 0 && nul < this.dataEnd ? nul : -1;
     }
+  }
+
+  private finishOpen(state: LineState): void {
+    this.openedPast64k = true;
+    this.finish(state);
   }
 
   /** Ends the input; true so that `next()` can return it. */

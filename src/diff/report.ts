@@ -3,6 +3,7 @@
  * §5.6) and preupd's `--json` lines. Text is latin1 byte strings, collected into large
  * chunks before it is written.
  */
+import { asciiJson } from '../ascii-json.js';
 import type { CompareChange } from './compare.js';
 
 export type ReportFormat = 'verbose' | 'programmatic' | 'json';
@@ -58,7 +59,7 @@ function bartFormatter(programmatic: boolean): ChangeFormatter {
  * One JSON object per line and reported path, e.g.
  * `{"name":"/etc/passwd","change":"modified","attributes":{"size":{"control":"42","test":"46"}}}`;
  * `change` is `added`, `removed` or `modified`. Names and values are the manifest's text
- * (octal escapes kept); their bytes are written as they are.
+ * (octal escapes kept), its bytes above 0x7e written as `\u00XX` (see asciiJson).
  */
 function jsonFormatter(): ChangeFormatter {
   const CHANGE = { add: 'added', delete: 'removed', modify: 'modified' } as const;
@@ -68,7 +69,7 @@ function jsonFormatter(): ChangeFormatter {
       if (change.kind === 'modify') {
         record.attributes = Object.fromEntries(change.changes.map((c) => [c.attribute, { control: c.control, test: c.test }]));
       }
-      return `${JSON.stringify(record)}\n`;
+      return `${asciiJson(record)}\n`;
     },
     end: () => '',
   };

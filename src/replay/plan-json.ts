@@ -3,12 +3,13 @@
  * strings: every char above 0x7f is written as `\u00XX`, so the file is plain ASCII and
  * reads back to the same bytes.
  */
+import { asciiJson } from '../ascii-json.js';
 import { InputError } from '../errors.js';
 import type { Plan } from './plan-types.js';
 
-/** JSON text, one line per key, with every char above 0x7e escaped: ASCII that reads back byte for byte. */
+/** JSON text, one line per key (see asciiJson). */
 export function toAsciiJson(value: unknown): string {
-  return `${JSON.stringify(value, null, 1).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+  return `${asciiJson(value, 1)}\n`;
 }
 
 export function formatPlanJson(plan: Plan): string {
