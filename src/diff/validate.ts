@@ -5,11 +5,13 @@
  * format allows (comment or blank lines between entries, runs of blanks, a last line
  * without newline) stays accepted.
  */
-import { parseHeader } from '../manifest/format.js';
+import { DEST_CAP, parseHeader } from '../manifest/format.js';
 
 const TYPES = 'FDLPSBCO-';
-// Types with a last field (contents, dest, devnode): 9 fields, the others 8.
-const NINE_FIELDS = 'FLBC';
+// F and L lines end in contents or dest: 9 fields; B/C see DEVICES; the others have 8.
+const NINE_FIELDS = 'FL';
+// B/C lines end in a devnode, but Solaris 10-era bart wrote none (spec/bart.md §0): 8 or 9.
+const DEVICES = 'BC';
 const BACKSLASH = 0x5c;
 
 /**
@@ -29,6 +31,23 @@ function octalEscapeEnd(bytes: Uint8Array, i: number, end: number): number {
   const [a, b, c] = [bytes[i + 1]!, bytes[i + 2]!, bytes[i + 3]!];
   const ok = a >= 0x30 && a <= 0x33 && b >= 0x30 && b <= 0x37 && c >= 0x30 && c <= 0x37;
   return ok ? i + 3 : -1;
+}
+
+/** Whether `bytes[i, end)` can begin an escape: at most two digits, a valid `\\ooo` prefix. */
+function isEscapePrefix(bytes: Uint8Array, i: number, end: number): boolean {
+  if (end - i > 2) return false;
+  const digit = (j: number, max: number) => j >= end || (bytes[j]! >= 0x30 && bytes[j]! <= max);
+  return digit(i, 0x33) && digit(i + 1, 0x37);
+}
+
+/**
+ * End of the dest field starting at `start` whose first bad escape is at `at`, or -1 - at
+ * as fieldEnd. create cuts the quoted target to DEST_CAP bytes (§2.3), which can leave a
+ * partial escape at the end: only there, and only in a field of exactly that length.
+ */
+function cappedDestEnd(bytes: Uint8Array, start: number, at: number, end: number): number {
+  const stop = fieldEnd(bytes, start, end, false);
+  return stop - start === DEST_CAP && isEscapePrefix(bytes, at + 1, stop) ? stop : -1 - at;
 }
 
 /** End of the field starting at `i`; with `escapes`, every `\\` must start a valid `\\ooo`. */
@@ -67,7 +86,9 @@ export function entryLineProblem(bytes: Uint8Array, start: number, end: number):
       continue;
     }
     fields++;
-    const stop = fieldEnd(bytes, i, end, fields === 1 || (fields === 9 && type === 'L'));
+    const dest = fields === 9 && type === 'L';
+    let stop = fieldEnd(bytes, i, end, fields === 1 || dest);
+    if (stop < 0 && dest) stop = cappedDestEnd(bytes, i, -1 - stop, end);
     if (stop < 0) {
       const at = -1 - stop;
       return `bad octal escape '${Buffer.from(bytes.subarray(at, Math.min(at + 4, end))).toString('latin1')}'`;
@@ -82,6 +103,13 @@ export function entryLineProblem(bytes: Uint8Array, start: number, end: number):
   if (fields === 0 || onlySpace(bytes, start, end)) return undefined;
   if (type === '' || !TYPES.includes(type)) {
     return `unknown entry type '${Buffer.from(bytes.subarray(...typeField)).toString('latin1')}'`;
+  }
+  return fieldCountProblem(type, fields);
+}
+
+function fieldCountProblem(type: string, fields: number): string | undefined {
+  if (DEVICES.includes(type)) {
+    return fields === 8 || fields === 9 ? undefined : `${fields} fields, ${type} lines have 8 or 9`;
   }
   const expected = NINE_FIELDS.includes(type) ? 9 : 8;
   return fields === expected ? undefined : `${fields} fields, ${type} lines have ${expected}`;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { entryArb, pathArb } from '../../test/arbitraries/manifest.js';
 import { int32, type ManifestEntry } from './entry.js';
 import {
+  destField,
   escapeName,
   formatEntryLine,
   formatHeader,
@@ -54,6 +55,26 @@ describe('BART entry lines', () => {
         expect(unescapeName(escapeName(name))).toBe(name);
       }),
     );
+  });
+
+  it('cuts a quoted link target to 1023 bytes, partial escapes included, as bart does', () => {
+    const a = 'a'.repeat(1020);
+    expect(destField(a + 'bcdef')).toBe(a + 'bcd');
+    expect(destField(a + 'b c')).toBe(a + 'b\\0');
+    expect(destField(a + ' ')).toBe(a + '\\04');
+    expect(destField(a + 'bc\\')).toBe(a + 'bc\\');
+    expect(destField(a.slice(1) + ' ')).toBe(a.slice(1) + '\\040');
+  });
+
+  it('reads a cut link target back up to its partial escape', () => {
+    const a = 'a'.repeat(1020);
+    const link = (dest: string) => parseEntryLine(`/l L 1200 120777 - 65e6a1f3 0 0 ${dest}`).dest;
+    expect(link(a + 'bc\\')).toBe(a + 'bc');
+    expect(link(a + 'b\\0')).toBe(a + 'b');
+    expect(link(a + '\\01')).toBe(a);
+    expect(link(a.slice(1) + '\\134')).toBe(a.slice(1) + '\\');
+    // Shorter dests were not cut: a partial escape there is an error.
+    expect(() => link(a + '\\0')).toThrow(/bad octal escape/);
   });
 
   it('rejects lines with a wrong field count, a bad escape or a bad number', () => {

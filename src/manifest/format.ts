@@ -78,9 +78,29 @@ function octal(mode: number): string {
   return text;
 }
 
-/** A symlink's target as its last field. An empty target prints as `\000` (the C string is empty, bart's quoting emits NUL). */
-export function destField(dest: string | undefined): string {
-  return dest === undefined ? '-' : dest === '' ? '\\000' : escapeName(dest);
+/** create's buffer for the quoted link target, NUL excluded (spec/bart.md §2.3). */
+export const DEST_CAP = 1023;
+
+/**
+ * A symlink's target as its last field: quoted as names are, then cut to DEST_CAP bytes as
+ * bart does, which can leave a partial escape at the end. An empty target prints as `\000`
+ * (the C string is empty, bart's quoting emits NUL).
+ */
+export function destField(dest: string | undefined, cap = DEST_CAP): string {
+  return dest === undefined ? '-' : dest === '' ? '\\000' : escapeName(dest).slice(0, cap);
+}
+
+// A `\ooo` cut short by DEST_CAP; every backslash of quoted text starts an escape.
+const PARTIAL_ESCAPE_AT_END = /\\(?:[0-3][0-7]?)?$/;
+
+/**
+ * Reverses destField. The byte a partial escape stood for is unknown, so the target read
+ * back ends before it; elsewhere a partial escape is an error, as in names.
+ */
+function parseDest(field: string): string | undefined {
+  if (field === '-') return undefined;
+  if (field === '\\000') return '';
+  return unescapeName(field.length === DEST_CAP ? field.replace(PARTIAL_ESCAPE_AT_END, '') : field);
 }
 
 /** The last field of a line of this entry's type, if it has one. */
@@ -166,7 +186,7 @@ export function parseEntryLine(line: string): ManifestEntry {
     return { ...entry, contents: last };
   }
   if (type === 'L') {
-    return { ...entry, dest: last === '-' ? undefined : last === '\\000' ? '' : unescapeName(last!) };
+    return { ...entry, dest: parseDest(last!) };
   }
   if (type === 'B' || type === 'C') return { ...entry, devnode: parseHex32(last!, 'devnode') };
   return entry;

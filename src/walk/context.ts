@@ -15,6 +15,8 @@ export interface WalkSettings {
   acl: AclFlavor | 'auto';
   /** See WalkContext.lazyContents. */
   lazyContents?: boolean;
+  /** See WalkContext.wholeDest. */
+  wholeDest?: boolean;
 }
 
 /** Builds the per-thread contexts: one per rule, sharing one hasher. */
@@ -38,6 +40,7 @@ export async function contextFactory(
         acl: settings.acl,
         rootFsType,
         lazyContents: settings.lazyContents ?? false,
+        wholeDest: settings.wholeDest ?? false,
       };
       contexts.set(key, ctx);
     }

@@ -28,6 +28,11 @@ export interface CreateOptions {
   inThreadTuning?: InThreadTuning;
   /** For diff: see WalkContext.lazyContents. */
   lazyContents?: boolean;
+  /**
+   * For reintegration: L lines carry the whole target, where bart cuts the quoted target
+   * at 1023 bytes (two targets that differ past it would read as equal: a lost change).
+   */
+  wholeDest?: boolean;
 }
 
 export interface ManifestSink {
@@ -67,6 +72,7 @@ export async function createFromRules(
     hash: opts.hash,
     acl: opts.acl,
     lazyContents: opts.lazyContents ?? false,
+    wholeDest: opts.wholeDest ?? false,
   };
   const pool = await openPool(settings, opts.threads, opts.fs, opts.inThreadTuning);
   const rootContext = await contextFactory(settings, opts.fs);
@@ -112,6 +118,7 @@ export async function createFromList(opts: CreateOptions, names: readonly string
     computeChecksum: opts.computeChecksum,
     hash: opts.hash,
     acl: opts.acl,
+    wholeDest: opts.wholeDest ?? false,
   };
   const contextFor = await contextFactory(settings, opts.fs);
   const messages: string[] = [];

@@ -4,7 +4,7 @@
  */
 import { aclText, type AclFlavor } from '../manifest/acl.js';
 import { hex32, typeOfMode } from '../manifest/entry.js';
-import { destField, escapeName, formatLine } from '../manifest/format.js';
+import { DEST_CAP, destField, escapeName, formatLine } from '../manifest/format.js';
 import { ATTR, checkRules, excludeFname, type Exclusion, type Rule } from '../manifest/rules.js';
 import type { FileHasher } from './hasher.js';
 import { strerror, type WalkFs, type WalkStat } from './walk-fs.js';
@@ -29,6 +29,8 @@ export interface WalkContext {
    * the caller decides which files need hashing.
    */
   lazyContents: boolean;
+  /** For reintegration: symlink targets whole, not cut as bart cuts them (see CreateOptions). */
+  wholeDest: boolean;
 }
 
 /** The name bart prints: the path without the relocation root, always starting with '/'. */
@@ -101,7 +103,7 @@ export function describeEntry(
     } catch (err) {
       messages.push(`${path}: ${strerror(err)}\n`);
     }
-    last = destField(dest);
+    last = destField(dest, ctx.wholeDest ? Infinity : DEST_CAP);
   } else if (type === 'B' || type === 'C') {
     last = hex32(st.rdev);
   }

@@ -40,6 +40,7 @@ export function treeEntries(root: string, options: TreeEntriesOptions = {}): Tre
     acl: options.acl ?? 'auto',
     fs: options.fs ?? nodeWalkFs,
     threads: options.threads ?? 2,
+    wholeDest: true,
   };
   const rulesText = options.rules ?? EVERYTHING_RULES;
   const parsed = parseCreateRules(rulesText, opts);
