@@ -90,6 +90,7 @@ describe.runIf(isRootOnLinux)('preupd diff against manifest compare', () => {
     ['names holding \\v and \\r, where the name compare reads ends', DEFAULT_RULES, ['b', 'a\r', 'a\x01'], ['b', 'b\v', 'a\r']],
     ['\\r and \\v inside names, where compare reads one field more', DEFAULT_RULES, ['a\rb', 'c'], ['a\rb', 'c\vd e']],
     ['paths longer than the 1023 bytes compare keeps of a name', DEFAULT_RULES, [`${LONG}/a`, `${LONG}/b`], [`${LONG}/b`]],
+    ['a glob subtree that matches other names on each tree', '/d*\nCHECK all\n', ['d1/f'], ['d2/f', 'd2/g']],
   ])('prints what compare prints: %s', async (what, rules, controlFiles, testFiles) => {
     const node = { perms: 0o644, uid: 0, gid: 0, mtime: 1_600_000_000 };
     const model = (files: string[], content: string): TreeModel => {
@@ -110,5 +111,22 @@ describe.runIf(isRootOnLinux)('preupd diff against manifest compare', () => {
     expect(await preupd(['diff', '-r', rulesFile, c, t])).toEqual(compared);
     // A saved manifest on one side: each side walked on its own and joined by name.
     expect(await preupd(['diff', '-r', rulesFile, cm, t])).toEqual(compared);
+  });
+
+  it('warns of subtrees that do not expand on a tree, as manifest create does', async () => {
+    const node = { perms: 0o644, uid: 0, gid: 0, mtime: 1_600_000_000 };
+    const tree = (dir: string): TreeModel => new Map<string, TreeNode>([[dir, { kind: 'dir', ...node, perms: 0o755 }], [`${dir}/f`, { kind: 'file', content: 'x\n', ...node }]]);
+    const [c, t] = [writeTree(tree('only-c'), scratch), writeTree(tree('other'), scratch)];
+    const rulesFile = join(scratch, 'rules-missing-subtree');
+    writeFileSync(rulesFile, '/only-c\nCHECK all\n/nowhere\nCHECK all\n');
+    const made = await Promise.all([c, t].map((root) => preupd(['manifest', 'create', '-r', rulesFile, '-R', root, '-o', `${root}.manifest`])));
+    // bart's quirk (spec/bart.md §3.9): the warning sets the status only where nothing is walked.
+    expect(made.map((m) => m.status)).toEqual([0, 1]);
+    const compared = await preupd(['manifest', 'compare', '-r', rulesFile, `${c}.manifest`, `${t}.manifest`]);
+    const diffed = await preupd(['diff', '-r', rulesFile, c, t]);
+    expect(diffed.stdout).toBe(compared.stdout);
+    expect(diffed.stderr).toBe(made[0]!.stderr + made[1]!.stderr);
+    expect(diffed.stderr).toContain(`WARNING: Ignoring invalid subtree: ${t}/only-c\n`);
+    expect(diffed.status).toBe(1);
   });
 });

@@ -109,4 +109,19 @@ describe('preupd diff with a saved manifest on one side', () => {
     expect(compared.stdout).toMatch(/^\/f:\n {2}contents {2}control:\S+ {2}test:\S+\n$/);
     expect(await preupd(['diff', '--quick', manifests[0]!, manifests[1]!])).toEqual(compared);
   });
+
+  // Issue 3, bad input: one line on stderr and nothing on stdout, though the corrupt line
+  // comes after thousands of differences (the manifest is read in step with the walk).
+  it('prints nothing but the error for a corrupt line deep in the manifest', async () => {
+    const live = join(scratch, 'many');
+    mkdirSync(live);
+    for (let i = 0; i < 20_000; i++) writeFileSync(join(live, `f${String(i).padStart(5, '0')}`), 'x\n');
+    const saved = join(scratch, 'many.manifest');
+    expect((await preupd(['manifest', 'create', '--hash', 'md5', '-R', live, '-o', saved])).status).toBe(0);
+    // Every file's recorded contents differ from the tree's; the last line is cut short.
+    writeFileSync(saved, readFileSync(saved, 'latin1').replace(/ [0-9a-f]{32}$/gm, ' 0123456789abcdef0123456789abcdef') + '/zz F 6\n', 'latin1');
+    const run = await preupd(['diff', saved, live]);
+    expect(run.stderr).toMatch(/^preupd: \S+many\.manifest:\d+: 3 fields, F lines have 9\n$/);
+    expect([run.status, run.stdout]).toEqual([2, '']);
+  });
 });

@@ -24,6 +24,7 @@ import type { CommandFactory } from './command.js';
 import { openSide, pathOf, walkBothTrees, walkSide, type DiffSide, type SideSpec } from './diff-sides.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
 import { withCompareOutputOptions } from './compare-options.js';
+import { HeldOutput } from './held-output.js';
 import type { CliIo } from './io.js';
 import { compareFlags, readRulesText, rulesOrThrow } from './rules-input.js';
 
@@ -101,7 +102,9 @@ function openInput(
 ): DiffInput {
   const trees = specs.flatMap((s) => ('tree' in s ? [s.tree] : []));
   const walkRules = trees.map((tree) => parseWalkRules(rules, tree, hash)) as [ParsedRules, ParsedRules];
-  if (trees.length === 2 && pairWalkable(nodeWalkFs, walkRules)) {
+  // What manifest create would warn of each tree: subtrees that do not expand there.
+  for (const parsed of walkRules) for (const m of parsed.stderr) contents.onMessage(m);
+  if (trees.length === 2 && pairWalkable(nodeWalkFs, walkRules, trees as [string, string])) {
     const both = walkBothTrees(trees as [string, string], walkRules, hash, contents.mode, sameLineage(specs), contents.onMessage);
     return { ...both, close: async () => {} };
   }
@@ -131,7 +134,8 @@ function openInput(
 }
 
 async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
-  const flags = compareFlags(args.i, io);
+  const held = new HeldOutput(io);
+  const flags = compareFlags(args.i, { ...io, stderr: held.stderr });
   const rules = args.r === undefined ? { file: 'rules', text: EVERYTHING_RULES } : await readRulesText(args.r, io);
   // Compare starts from "all but dirmtime" minus -i: without -r, a bare `/` rule means the
   // same as EVERYTHING_RULES but lets -i work (its global CHECK all would re-add them).
@@ -150,7 +154,7 @@ async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
     const header = formatHeader(hash, new Date(0));
     const readers = teePairs(input.pairs).map((side) => new ManifestLineReader(textSource(header, side))) as [ManifestLineReader, ManifestLineReader];
     await Promise.all(readers.map((r) => r.open()));
-    const out = new ChunkedOutput(io.stdout);
+    const out = new ChunkedOutput(held.stdout);
     const formatter = changeFormatter(args.json ? 'json' : args.p ? 'programmatic' : 'verbose');
     const outcome = await compareManifests(readers[0], readers[1], {
       rules: compareRules.rules,
@@ -160,9 +164,11 @@ async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
     const walkStatus = await input.status;
     await out.push(formatter.end(outcome.status === 1));
     await out.flush();
+    await held.commit();
     for (const m of messages) io.stderr(Buffer.from(m, 'latin1'));
     return Math.max(outcome.status, walkStatus, messages.length ? 1 : 0);
   } finally {
+    held.discard();
     await input.close();
   }
 }

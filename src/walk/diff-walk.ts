@@ -23,9 +23,14 @@ export interface PairWalkOptions {
   inThreadTuning?: InThreadTuning;
 }
 
-/** The subtree roots, when each tree's rules walk one subtree and it is a directory. */
-function pairRoots(fs: WalkFs, rules: [ParsedRules, ParsedRules]): [WalkStat, WalkStat] | undefined {
+/**
+ * The subtree roots, when each tree's rules walk one subtree, it is a directory, and both
+ * print under one name (a glob such as `/usr/lib/python3.*` may match other names on each).
+ */
+function pairRoots(fs: WalkFs, rules: [ParsedRules, ParsedRules], relocRoots: [string, string]): [WalkStat, WalkStat] | undefined {
   if (rules.some((r) => r.rules.length !== 1 || r.invalidSubtree)) return undefined;
+  const [c, t] = rules.map((r, s) => displayName(relocRoots[s]!, r.rules[0]!.subtree));
+  if (c !== t) return undefined;
   const sts = rules.map((r) => {
     const st = fs.lstat(r.rules[0]!.subtree);
     // lstat results may be reused by the next call: keep what is read.
@@ -35,13 +40,13 @@ function pairRoots(fs: WalkFs, rules: [ParsedRules, ParsedRules]): [WalkStat, Wa
 }
 
 /** Whether walkPair can walk these trees (else each is walked as manifest create does). */
-export function pairWalkable(fs: WalkFs, rules: [ParsedRules, ParsedRules]): boolean {
-  return pairRoots(fs, rules) !== undefined;
+export function pairWalkable(fs: WalkFs, rules: [ParsedRules, ParsedRules], relocRoots: [string, string]): boolean {
+  return pairRoots(fs, rules, relocRoots) !== undefined;
 }
 
 /** Walks both trees; lines go to `sink` tagged with PAIR_TAGS. Resolves to bart's status. */
 export async function walkPair(opts: PairWalkOptions, rules: [ParsedRules, ParsedRules], sink: ManifestSink): Promise<number> {
-  const roots = pairRoots(opts.fs, rules);
+  const roots = pairRoots(opts.fs, rules, opts.relocRoots);
   if (!roots) throw new Error('internal: trees not walkable as a pair');
   // As manifest create without -n: hashing starts on and then follows the rules (§3.6).
   const sides = rules.map(
