@@ -33,6 +33,20 @@ describe('preupd manifest create', () => {
     expect(readdirSync(dir)).toEqual(['sample.manifest']);
   });
 
+  // A -n manifest used to say `! Version 1.0` (MD5) whatever --hash said, and compare then
+  // refused it beside a hashed XXH64 manifest of the same tree.
+  it('names --hash in the header with -n too, so it compares with a hashed manifest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preupd-cli-'));
+    const [bare, hashed] = [join(dir, 'n.manifest'), join(dir, 'h.manifest')];
+    expect(preupd(['manifest', 'create', '-n', '-R', SAMPLE, '-o', bare]).status).toBe(0);
+    expect(preupd(['manifest', 'create', '-R', SAMPLE, '-o', hashed]).status).toBe(0);
+    expect(readFileSync(bare, 'latin1').split('\n').slice(0, 2)).toEqual(['! Version 1.1', '! Hash XXH64']);
+    const compared = preupd(['manifest', 'compare', bare, hashed]);
+    expect([compared.status, compared.stderr]).toEqual([1, '']);
+    expect(compared.stdout).toMatch(/^ {2}contents {2}control:- {2}test:[0-9a-f]{16}$/m);
+    expect(preupd(['manifest', 'create', '-n', '--hash', 'md5', '-R', SAMPLE]).stdout).toMatch(/^! Version 1\.0\n! [A-Z]/);
+  });
+
   it('writes the same bytes to -o as to stdout', () => {
     const dir = mkdtempSync(join(tmpdir(), 'preupd-cli-'));
     const viaStdout = preupd(['manifest', 'create', '-R', SAMPLE]);

@@ -9,7 +9,7 @@ import { formatHeader } from '../manifest/format.js';
 import { bartUsage } from './bart.js';
 import { manifestDate, parseRequestRules, resolveRelocRoot, stdoutOutput, writeManifest, type CreateRequest } from './create-run.js';
 import { getopt } from './getopt.js';
-import type { CliIo } from './io.js';
+import { walkerPath, type CliIo } from './io.js';
 import { strerror } from '../walk/walk-fs.js';
 
 /** Names from stdin as bart reads them: fgets(1024) + strtok("\n"), an empty line ends the list. */
@@ -71,7 +71,7 @@ export async function bartCreate(args: readonly string[], io: CliIo): Promise<nu
   if (listMode) {
     // bart quirk: `-I -r x` is accepted; the rules file is opened but ignored (§3.1).
     req.rules = undefined;
-    req.fileList = parsed.operands.length ? parsed.operands : bartFileList(await readStdin(io));
+    req.fileList = parsed.operands.length ? parsed.operands.map(walkerPath) : bartFileList(await readStdin(io));
   } else if (rulesSource === '-') {
     req.rules = { file: '-', text: await readStdin(io) };
   }

@@ -25,9 +25,14 @@ export interface CreateRequest {
   fileList?: readonly string[];
 }
 
-/** Resolves `-R dir` as bart does: the physical absolute path, '' for `/`. */
+/**
+ * Resolves a tree root named on the command line (`-R dir`, a diff side) as bart does (chdir
+ * + getcwd): the physical absolute path, symlinks followed, '' for `/`. `dir` and `cwd` are
+ * node:fs strings; the result is the walker's byte string (walk-fs.ts), read back as bytes.
+ * `..` is left to the kernel, after any symlink before it (path.resolve would drop `link/..`).
+ */
 export function resolveRelocRoot(dir: string, cwd: string): string {
-  const real = fs.realpathSync.native(new URL(`file://${dir.startsWith('/') ? '' : cwd + '/'}${dir}`));
+  const real = fs.realpathSync.native(dir.startsWith('/') ? dir : `${cwd}/${dir}`, 'buffer').toString('latin1');
   return real === '/' ? '' : real;
 }
 
@@ -60,7 +65,9 @@ export async function writeManifest(
   out: DataOutput,
   progress: Progress = NO_PROGRESS,
 ): Promise<number> {
-  await out.write(formatHeader(req.computeChecksum || req.rules ? req.hash : 'none', manifestDate(io.env)));
+  // The header names --hash even with -n: a manifest without contents still compares with one
+  // hashed the same way (MD5's `! Version 1.0` is what bart create -n writes).
+  await out.write(formatHeader(req.hash, manifestDate(io.env)));
   const sink = {
     text: (blocks: string[]) => {
       if (progress !== NO_PROGRESS) progress.add(countLines(blocks));

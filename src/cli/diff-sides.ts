@@ -17,14 +17,15 @@ import { walkPair } from '../walk/diff-walk.js';
 import { PAIR_TAGS } from '../walk/pair-walk.js';
 import type { JoinedPair } from '../diff/lazy-contents.js';
 import { untag } from '../diff/tagged-pairs.js';
-import { strerror, nodeWalkFs } from '../walk/walk-fs.js';
+import { fsPath, strerror, nodeWalkFs } from '../walk/walk-fs.js';
+import { resolveRelocRoot } from './create-run.js';
 
 export interface DiffSide {
   /** Entry lines in manifest order, in batches (live F lines carry the lazy-contents suffix). */
   lines: AsyncIterable<string[]>;
   /** The hash a manifest side was made with; undefined for a live tree. */
   manifestHash?: string;
-  /** Live trees walked without hashing: the relocation root, to hash a printed name's file. */
+  /** Live trees walked without hashing: the relocation root (a byte string), to hash a printed name's file. */
   root?: string;
   /** Resolves to the walk's bart status (1 after warnings) once the lines are consumed. */
   status: Promise<number>;
@@ -32,19 +33,21 @@ export interface DiffSide {
 
 const LINE_BATCH = 1024;
 
-/** A live tree to walk (its relocation root), or an opened manifest. */
+/** A live tree to walk (its relocation root, a byte string), or an opened manifest. */
 export type SideSpec = { tree: string } | DiffSide;
 
 /** Opens `path` as a live tree (a directory) or a manifest file. */
 export async function openSide(path: string, cwd: string): Promise<SideSpec> {
-  const full = resolve(cwd, path);
+  let root: string;
   let isDir: boolean;
   try {
-    isDir = statSync(full).isDirectory();
+    // A tree is walked from its physical path (a byte string), as manifest create -R walks it.
+    root = resolveRelocRoot(path, cwd);
+    isDir = statSync(fsPath(root || '/')).isDirectory();
   } catch (err) {
     throw new InputError(path, undefined, strerror(err));
   }
-  return isDir ? { tree: full === '/' ? '' : full } : readManifestSide(path, full);
+  return isDir ? { tree: root } : readManifestSide(path, resolve(cwd, path));
 }
 
 /**
@@ -79,7 +82,8 @@ async function readManifestSide(name: string, full: string): Promise<DiffSide> {
         }
       }
       if (batch.length > 0) yield batch;
-      if (reader.state === 'corrupt') throw new InputError(name, reader.lineNumber + 1, 'line longer than 65535 bytes');
+      const problem = reader.endProblem();
+      if (problem) throw new InputError(name, reader.lineNumber + 1, problem);
     } finally {
       await file.close();
     }

@@ -19,7 +19,7 @@ import { parseCreateRules } from '../walk/create-manifest.js';
 import { openPool, type WalkPool } from '../walk/pool.js';
 import { pairWalkable } from '../walk/diff-walk.js';
 import { EVERYTHING_RULES } from '../walk/tree-entries.js';
-import { nodeWalkFs } from '../walk/walk-fs.js';
+import { fsPath, nodeWalkFs } from '../walk/walk-fs.js';
 import type { CommandFactory } from './command.js';
 import { openSide, pathOf, walkBothTrees, walkSide, type DiffSide, type SideSpec } from './diff-sides.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
@@ -67,7 +67,7 @@ function parseWalkRules(rules: { file: string; text: string }, root: string, has
  * then the same file. Other trees must have their same-size files read.
  */
 function sameLineage(specs: SideSpec[]): boolean {
-  const [c, t] = specs.map((s) => ('tree' in s ? statSync(s.tree || '/').ino : undefined));
+  const [c, t] = specs.map((s) => ('tree' in s ? statSync(fsPath(s.tree || '/')).ino : undefined));
   return c !== undefined && c === t;
 }
 

@@ -14,3 +14,11 @@ export interface CliIo {
   /** Whether stderr is a terminal (progress is shown only then). */
   stderrIsTty: boolean;
 }
+
+/**
+ * A path from argv (a UTF-16 string decoded from UTF-8) as the walker takes paths: a byte
+ * string (walk-fs.ts). Only for paths handed to the walker; node:fs takes the string itself.
+ */
+export function walkerPath(arg: string): string {
+  return Buffer.from(arg, 'utf8').toString('latin1');
+}

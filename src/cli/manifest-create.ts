@@ -12,7 +12,7 @@ import { strerror } from '../walk/walk-fs.js';
 import type { CommandFactory } from './command.js';
 import { parseRequestRules, resolveRelocRoot, stdoutOutput, writeManifest, type CreateRequest } from './create-run.js';
 import { fileOutput, type DataOutput } from './output-file.js';
-import type { CliIo } from './io.js';
+import { walkerPath, type CliIo } from './io.js';
 import { readRulesText, rulesOrThrow } from './rules-input.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
 import { progressOn } from './progress.js';
@@ -46,7 +46,8 @@ export async function createRequest(args: CreateArgs, io: CliIo): Promise<Create
   const req: CreateRequest = { relocRoot, computeChecksum: !args.n, hash: args.hash, acl: args.acl };
   if (args.r !== undefined) req.rules = await readRulesText(args.r, io);
   if (args.I) {
-    req.fileList = args.files.length ? args.files : (await stdinText(io)).split('\n').filter((l) => l !== '');
+    // stdin is read as bytes already; operands come decoded.
+    req.fileList = args.files.length ? args.files.map(walkerPath) : (await stdinText(io)).split('\n').filter((l) => l !== '');
   }
   return req;
 }
@@ -56,6 +57,8 @@ export const manifestCreateCommand: CommandFactory = ({ io, exit }) => ({
   describe: 'walk a tree and print its manifest (bart create format, sorted)',
   builder: (y) =>
     y
+      // Declared here too: yargs' strictOptions rejects a nested command's undeclared positional.
+      .positional('files', { type: 'string', array: true, default: [], describe: 'with -I: the names to list, relative to the root' })
       .option('n', { type: 'boolean', default: false, describe: 'do not hash contents (unless rules say CHECK contents)' })
       .option('R', { type: 'string', describe: 'root of the tree; names are printed relative to it' })
       .option('r', { type: 'string', describe: 'bart_rules file, or - for stdin' })

@@ -92,9 +92,8 @@ describe('BART header', () => {
     expect(formatManifestDate(date)).toBe('Tuesday, March 05, 2024 (04:39:15)');
   });
 
-  it('writes Version 1.0 for MD5 and unhashed manifests, 1.1 + Hash otherwise', () => {
+  it('writes Version 1.0 for MD5 manifests, 1.1 + Hash otherwise', () => {
     expect(formatHeader('md5', date).split('\n').slice(0, 3)).toEqual(['! Version 1.0', '! Tuesday, March 05, 2024 (04:39:15)', '# Format:']);
-    expect(formatHeader('none', date).startsWith('! Version 1.0\n')).toBe(true);
     expect(formatHeader('xxh64', date).startsWith('! Version 1.1\n! Hash XXH64\n')).toBe(true);
     // Two version lines, the date, `# Format:` and seven type lines.
     expect(formatHeader('sha256', date).trimEnd().split('\n')).toHaveLength(11);

@@ -39,11 +39,11 @@ export function formatManifestDate(date: Date): string {
 }
 
 /**
- * The ten (or eleven) header lines. `-n` manifests and MD5 ones are `! Version 1.0`, as
- * illumos writes them; any other hash gets Solaris 11's `! Version 1.1` + `! Hash NAME`.
+ * The ten (or eleven) header lines. MD5 manifests are `! Version 1.0`, as illumos writes
+ * them; any other hash gets Solaris 11's `! Version 1.1` + `! Hash NAME`.
  */
-export function formatHeader(hash: HashAlgorithm | 'none', date: Date): string {
-  const hashName = hash === 'none' ? undefined : HASH_LINE[hash];
+export function formatHeader(hash: HashAlgorithm, date: Date): string {
+  const hashName = HASH_LINE[hash];
   const version = hashName ? `! Version 1.1\n! Hash ${hashName}\n` : '! Version 1.0\n';
   return `${version}! ${formatManifestDate(date)}\n${FORMAT_LINES}`;
 }
