@@ -20,7 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { timeCommand, warmTree } from './measure.mjs';
+import { requireTools, timeCommand, warmTree } from './measure.mjs';
 import { median } from './report.mjs';
 import { DEFAULT_ROOT, ensureTree } from './tree.mjs';
 
@@ -232,6 +232,7 @@ async function main() {
   const { values: opt } = parseArgs({ options: {
     pairs: { type: 'string' }, 'prepare-only': { type: 'boolean' }, preupd: { type: 'string' }, smoke: { type: 'boolean' },
   } });
+  requireTools(['time', 'tar', 'find', 'rsync', 'diff', 'mtree'], log);
   let state = ensureDiffTrees(log);
   if (opt['prepare-only']) return;
   if (opt.smoke) {

@@ -15,12 +15,23 @@ export const TOOLS = {
   xxhsum: { path: 'xxhsum', pkg: 'xxhash' },
   hashdeep: { path: 'hashdeep', pkg: 'hashdeep' },
   mtree: { path: 'mtree', pkg: 'mtree-netbsd' },
+  rsync: { path: 'rsync', pkg: 'rsync' },
+  diff: { path: 'diff', pkg: 'diffutils' },
 };
 
 /** Returns the TOOLS entries whose binary cannot be run (`command -v` finds nothing). */
-export function missingTools(names) {
+function missingTools(names) {
   return names.filter((n) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', TOOLS[n].path]).status !== 0)
     .map((n) => ({ name: n, ...TOOLS[n] }));
+}
+
+/** Exits 2 naming the apt-get line when one of the TOOLS `names` is missing (a run would time its failure). */
+export function requireTools(names, log) {
+  const missing = missingTools(names);
+  if (missing.length === 0) return;
+  log(`missing: ${missing.map((m) => m.path).join(', ')}`);
+  log(`install with: apt-get install -y ${[...new Set(missing.map((m) => m.pkg))].join(' ')}`);
+  process.exit(2);
 }
 
 /**

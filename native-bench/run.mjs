@@ -11,7 +11,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { benchCommands, missingTools, timeCommand, warmTree } from './measure.mjs';
+import { benchCommands, requireTools, timeCommand, warmTree } from './measure.mjs';
 import { formatResults, writeResults } from './report.mjs';
 import { smokeCheck } from './smoke.mjs';
 import { DEFAULT_ROOT, countTree, ensureTree } from './tree.mjs';
@@ -50,12 +50,7 @@ const needs = new Set(['time', 'tar', 'find']);
 const probe = benchCommands('/', preupdArgv);
 for (const id of ids) for (const t of probe[id].tools) needs.add(t);
 if (ids.includes('A1')) needs.add('xxhsum'); // the smoke check compares hashes with it
-const missing = missingTools([...needs]);
-if (missing.length) {
-  log(`missing: ${missing.map((m) => m.path).join(', ')}`);
-  log(`install with: apt-get install -y ${[...new Set(missing.map((m) => m.pkg))].join(' ')}`);
-  process.exit(2);
-}
+requireTools([...needs], log);
 const usesPreupd = ids.some((id) => id.startsWith('A')) || only.includes('rss');
 if (usesPreupd && !existsSync(preupdPath)) { log(`no preupd at ${preupdPath} (--preupd PATH)`); process.exit(2); }
 

@@ -66,6 +66,7 @@ describe('preupd manifest create', () => {
     [['manifest', 'create', '-R', '/nonexistent/root'], /^preupd: \/nonexistent\/root: No such file or directory\n$/],
     [['manifest', 'create', '--hash', 'crc32', '-R', SAMPLE], /^preupd: .*hash.*crc32.*\n$/],
     [['manifest', 'create', '-r', '/nonexistent/rules', '-R', SAMPLE], /^preupd: \/nonexistent\/rules: No such file or directory\n$/],
+    [['manifest', 'create', '-R', SAMPLE, 'etc/motd'], /^preupd: names to list \(etc\/motd\.\.\.\) need -I\n$/],
   ])('rejects bad input %j with one line and exit 2', (args, message) => {
     const { stderr, status, stdout } = preupd(args);
     expect(stderr).toMatch(message);

@@ -35,6 +35,7 @@ async function stdinText(io: CliIo): Promise<string> {
 /** Turns parsed argv into a CreateRequest, reading the rules file or file list. */
 export async function createRequest(args: CreateArgs, io: CliIo): Promise<CreateRequest> {
   if (args.I && args.r !== undefined) throw new UsageError('-I and -r cannot be used together');
+  if (!args.I && args.files.length > 0) throw new UsageError(`names to list (${args.files[0]}...) need -I`);
   let relocRoot = '';
   if (args.R !== undefined) {
     try {
