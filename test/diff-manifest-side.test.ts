@@ -5,9 +5,9 @@
  * spec/bart.md §5.1). Real trees, built CLI.
  */
 import { mkdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { preupd, scratchDir } from './real-tree.js';
+import { preupd, runCommand, scratchDir } from './real-tree.js';
 
 const scratch = scratchDir('preupd-diff-side-');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -54,6 +54,14 @@ describe('preupd diff with a saved manifest on one side', () => {
     expect(compared.stdout).toContain('/etc/zz-added:\n  add\n');
     expect(await preupd(['diff', paths.controlManifest, paths.test])).toEqual(compared);
     expect(await preupd(['diff', paths.control, paths.testManifest])).toEqual(compared);
+  });
+
+  // A pipe has no real path: only a directory side is resolved as a tree root.
+  it('reads the manifest side from a pipe', async () => {
+    const bin = resolve(import.meta.dirname, '../bin/preupd');
+    const piped = await runCommand(['sh', '-c', 'cat "$1" | "$0" diff /dev/stdin "$2"', bin, paths.controlManifest, paths.test]);
+    expect(piped).toEqual(await preupd(['diff', paths.controlManifest, paths.test]));
+    expect(piped.status).toBe(1);
   });
 
   it('uses the hash of the manifest for the live side, whatever --hash says', async () => {

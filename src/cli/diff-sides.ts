@@ -17,7 +17,7 @@ import { walkPair } from '../walk/diff-walk.js';
 import { PAIR_TAGS } from '../walk/pair-walk.js';
 import type { JoinedPair } from '../diff/lazy-contents.js';
 import { untag } from '../diff/tagged-pairs.js';
-import { fsPath, strerror, nodeWalkFs } from '../walk/walk-fs.js';
+import { strerror, nodeWalkFs } from '../walk/walk-fs.js';
 import { resolveRelocRoot } from './create-run.js';
 
 export interface DiffSide {
@@ -38,16 +38,22 @@ export type SideSpec = { tree: string } | DiffSide;
 
 /** Opens `path` as a live tree (a directory) or a manifest file. */
 export async function openSide(path: string, cwd: string): Promise<SideSpec> {
-  let root: string;
+  const full = resolve(cwd, path);
+  const fail = (err: unknown) => new InputError(path, undefined, strerror(err));
   let isDir: boolean;
   try {
-    // A tree is walked from its physical path (a byte string), as manifest create -R walks it.
-    root = resolveRelocRoot(path, cwd);
-    isDir = statSync(fsPath(root || '/')).isDirectory();
+    isDir = statSync(full).isDirectory();
   } catch (err) {
-    throw new InputError(path, undefined, strerror(err));
+    throw fail(err);
   }
-  return isDir ? { tree: root } : readManifestSide(path, resolve(cwd, path));
+  // A manifest may be a pipe (`<(...)`, /dev/stdin), which has no real path.
+  if (!isDir) return readManifestSide(path, full);
+  try {
+    // A tree is walked from its physical path (a byte string), as manifest create -R walks it.
+    return { tree: resolveRelocRoot(path, cwd) };
+  } catch (err) {
+    throw fail(err);
+  }
 }
 
 /**

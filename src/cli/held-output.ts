@@ -16,7 +16,8 @@ const READ_SIZE = 1 << 20;
 export class HeldOutput {
   private chunks: Uint8Array[] = [];
   private size = 0;
-  private file: { dir: string; fd: number } | undefined;
+  /** The spill file: already unlinked, so no way of ending the process leaves it behind. */
+  private fd: number | undefined;
   private readonly warnings: Array<string | Uint8Array> = [];
 
   constructor(
@@ -39,10 +40,10 @@ export class HeldOutput {
   /** The input was good: writes the warnings, then stdout. */
   async commit(): Promise<void> {
     for (const w of this.warnings) this.io.stderr(w);
-    if (this.file) {
+    if (this.fd !== undefined) {
       this.spill();
       const buffer = Buffer.allocUnsafe(READ_SIZE);
-      for (let at = 0, n; (n = readSync(this.file.fd, buffer, 0, READ_SIZE, at)) > 0; at += n) {
+      for (let at = 0, n; (n = readSync(this.fd, buffer, 0, READ_SIZE, at)) > 0; at += n) {
         await this.io.stdout(buffer.subarray(0, n));
       }
     }
@@ -54,18 +55,21 @@ export class HeldOutput {
   discard(): void {
     this.chunks = [];
     this.size = 0;
-    if (!this.file) return;
-    closeSync(this.file.fd);
-    rmSync(this.file.dir, { recursive: true, force: true });
-    this.file = undefined;
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
   }
 
   private spill(): void {
-    if (!this.file) {
+    if (this.fd === undefined) {
       const dir = mkdtempSync(join(tmpdir(), 'preupd-output-'));
-      this.file = { dir, fd: openSync(join(dir, 'stdout'), 'w+') };
+      try {
+        this.fd = openSync(join(dir, 'stdout'), 'w+');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
-    for (const chunk of this.chunks) writeSync(this.file.fd, chunk);
+    for (const chunk of this.chunks) writeSync(this.fd, chunk);
     this.chunks = [];
     this.size = 0;
   }

@@ -109,7 +109,8 @@ function lastField(e: ManifestEntry): string | undefined {
     case 'F':
       return e.contents ?? '-';
     case 'L':
-      return destField(e.dest);
+      // The entry's whole target (reintegration fingerprints entries by these lines).
+      return destField(e.dest, Infinity);
     case 'B':
     case 'C':
       return hex32(e.devnode ?? 0);
@@ -118,7 +119,7 @@ function lastField(e: ManifestEntry): string | undefined {
   }
 }
 
-/** One entry line without its newline (spec/bart.md §2.2). */
+/** One entry line without its newline (spec/bart.md §2.2); a link's target is not cut (destField). */
 export function formatEntryLine(e: ManifestEntry): string {
   return formatLine(escapeName(e.name), e.type, e.size, e.mode, e.acl, e.mtime, e.uid, e.gid, lastField(e));
 }

@@ -124,6 +124,18 @@ describe('preupd reintegrate', () => {
     expect(describeTree(target, [])).toEqual(before);
   });
 
+  // bart cuts a link's quoted target at 1023 bytes; a change past the cut is a change.
+  it('refuses a --plan when a long link target changed past 1023 bytes', async () => {
+    const { args, target, top } = roots(false);
+    const long = 'a'.repeat(1100);
+    symlinkSync(`${long}X`, `${top}/admin/etc/far`);
+    await preupd(['plan', ...args, '-o', `${top}/plan.json`]);
+    rmSync(`${top}/admin/etc/far`);
+    symlinkSync(`${long}Y`, `${top}/admin/etc/far`);
+    const run = await preupd(['reintegrate', ...args, '--target', target, '--plan', `${top}/plan.json`]);
+    expect([run.status, run.stderr]).toEqual([2, `preupd: ${top}/plan.json: plan was made from other inputs: admin changed since\n`]);
+  });
+
   it('applies a reviewed --plan whose inputs are unchanged', async () => {
     const { args, target, top } = roots(false);
     await preupd(['plan', ...args, '-o', `${top}/plan.json`]);
