@@ -41,6 +41,11 @@ describe('preupd bart', () => {
   it('reports a bad -R with perror and the usage', async () => {
     const run = await bart(['create', '-R', '/nonexistent']);
     expect([run.status, run.stderr]).toEqual([2, '/nonexistent: No such file or directory\n' + BART_USAGE]);
+    // bart chdir()s to -R: a file or an empty name fails there, where realpath would not.
+    const file = await bart(['create', '-R', 'etc/motd']);
+    expect([file.status, file.stderr, file.stdout]).toEqual([2, 'etc/motd: Not a directory\n' + BART_USAGE, '']);
+    const empty = await bart(['create', '-R', '']);
+    expect([empty.status, empty.stderr]).toEqual([2, ': No such file or directory\n' + BART_USAGE]);
   });
 
   it('reads the file list from stdin up to the first empty line', async () => {

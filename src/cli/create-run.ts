@@ -32,8 +32,12 @@ export interface CreateRequest {
  * `..` is left to the kernel, after any symlink before it (path.resolve would drop `link/..`).
  */
 export function resolveRelocRoot(dir: string, cwd: string): string {
-  const real = fs.realpathSync.native(dir.startsWith('/') ? dir : `${cwd}/${dir}`, 'buffer').toString('latin1');
-  return real === '/' ? '' : real;
+  // chdir fails on '' and on anything but a directory; realpath does not.
+  if (dir === '') throw Object.assign(new Error('empty path'), { code: 'ENOENT' });
+  const real = fs.realpathSync.native(dir.startsWith('/') ? dir : `${cwd}/${dir}`, 'buffer');
+  if (!fs.statSync(real).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+  const text = real.toString('latin1');
+  return text === '/' ? '' : text;
 }
 
 /** The manifest date: now, or SOURCE_DATE_EPOCH when set (reproducible output). */
