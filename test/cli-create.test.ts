@@ -47,6 +47,13 @@ describe('preupd manifest create', () => {
     expect(preupd(['manifest', 'create', '-n', '--hash', 'md5', '-R', SAMPLE]).stdout).toMatch(/^! Version 1\.0\n! [A-Z]/);
   });
 
+  it('lists names after -- with -I, a name starting with - too', () => {
+    const run = preupd(['manifest', 'create', '-R', SAMPLE, '-I', 'etc/hosts', '--', '-n', 'etc/group']);
+    expect(run.stderr).toBe(`${SAMPLE}/-n: No such file or directory\n`);
+    expect(run.stdout.split('\n').filter((l) => l.startsWith('/')).map((l) => l.split(' ')[0])).toEqual(['/etc/group', '/etc/hosts']);
+    expect(run.status).toBe(1);
+  });
+
   it('writes the same bytes to -o as to stdout', () => {
     const dir = mkdtempSync(join(tmpdir(), 'preupd-cli-'));
     const viaStdout = preupd(['manifest', 'create', '-R', SAMPLE]);
@@ -67,6 +74,7 @@ describe('preupd manifest create', () => {
     [['manifest', 'create', '--hash', 'crc32', '-R', SAMPLE], /^preupd: .*hash.*crc32.*\n$/],
     [['manifest', 'create', '-r', '/nonexistent/rules', '-R', SAMPLE], /^preupd: \/nonexistent\/rules: No such file or directory\n$/],
     [['manifest', 'create', '-R', SAMPLE, 'etc/motd'], /^preupd: names to list \(etc\/motd\.\.\.\) need -I\n$/],
+    [['manifest', 'create', '-R', SAMPLE, '--', 'etc/motd'], /^preupd: names to list \(etc\/motd\.\.\.\) need -I\n$/],
   ])('rejects bad input %j with one line and exit 2', (args, message) => {
     const { stderr, status, stdout } = preupd(args);
     expect(stderr).toMatch(message);

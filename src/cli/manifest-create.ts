@@ -26,6 +26,8 @@ interface CreateArgs {
   acl: AclFlavor | 'auto';
   o?: string;
   files: string[];
+  /** `manifest`, `create`, then the operands after `--` (yargs leaves them here). */
+  _: Array<string | number>;
 }
 
 async function stdinText(io: CliIo): Promise<string> {
@@ -35,7 +37,8 @@ async function stdinText(io: CliIo): Promise<string> {
 /** Turns parsed argv into a CreateRequest, reading the rules file or file list. */
 export async function createRequest(args: CreateArgs, io: CliIo): Promise<CreateRequest> {
   if (args.I && args.r !== undefined) throw new UsageError('-I and -r cannot be used together');
-  if (!args.I && args.files.length > 0) throw new UsageError(`names to list (${args.files[0]}...) need -I`);
+  const files = [...args.files, ...args._.slice(2).map(String)];
+  if (!args.I && files.length > 0) throw new UsageError(`names to list (${files[0]}...) need -I`);
   let relocRoot = '';
   if (args.R !== undefined) {
     try {
@@ -48,7 +51,7 @@ export async function createRequest(args: CreateArgs, io: CliIo): Promise<Create
   if (args.r !== undefined) req.rules = await readRulesText(args.r, io);
   if (args.I) {
     // stdin is read as bytes already; operands come decoded.
-    req.fileList = args.files.length ? args.files.map(walkerPath) : (await stdinText(io)).split('\n').filter((l) => l !== '');
+    req.fileList = files.length ? files.map(walkerPath) : (await stdinText(io)).split('\n').filter((l) => l !== '');
   }
   return req;
 }
