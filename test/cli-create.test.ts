@@ -50,6 +50,8 @@ describe('preupd manifest create', () => {
   it('lists names after -- with -I, a name starting with - too', () => {
     const run = preupd(['manifest', 'create', '-R', SAMPLE, '-I', 'etc/hosts', '--', '-n', 'etc/group']);
     expect(run.stderr).toBe(`${SAMPLE}/-n: No such file or directory\n`);
+    const numeric = preupd(['manifest', 'create', '-R', SAMPLE, '-I', '--', '0x10', '1.50']);
+    expect(numeric.stderr).toBe(`${SAMPLE}/0x10: No such file or directory\n${SAMPLE}/1.50: No such file or directory\n`);
     expect(run.stdout.split('\n').filter((l) => l.startsWith('/')).map((l) => l.split(' ')[0])).toEqual(['/etc/group', '/etc/hosts']);
     expect(run.status).toBe(1);
   });

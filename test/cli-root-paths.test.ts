@@ -50,6 +50,13 @@ describe('a diff side reached through a symlink', () => {
   it('takes link/.. as the parent of the link target, as chdir does', () => {
     symlinkSync('B/d', join(top, 'LBd'));
     expect(preupd(['diff', 'A', 'LBd/..'], top)).toEqual(expected);
+    // Textually `d`, which does not exist here: the side is looked at as the kernel sees it.
+    expect(preupd(['diff', 'A/d', 'LBd/../d'], top)).toEqual(preupd(['diff', 'A/d', 'B/d'], top));
+  });
+
+  it('refuses a manifest named with a trailing slash, as the kernel does', () => {
+    writeFileSync(join(top, 'a.manifest'), manifestA, 'latin1');
+    expect(preupd(['diff', 'a.manifest/', 'B'], top)).toEqual({ status: 2, stdout: '', stderr: 'preupd: a.manifest/: Not a directory\n' });
   });
 });
 

@@ -3,7 +3,6 @@
  * options, output bytes, messages and exit codes.
  */
 import { open } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { compareManifests } from '../diff/compare.js';
 import { ManifestLineReader, type ByteSource } from '../diff/line-reader.js';
@@ -12,7 +11,7 @@ import { COMPARE_DEFAULT_FLAGS, parseKeywordList, parseRules } from '../manifest
 import { strerror } from '../walk/walk-fs.js';
 import { bartUsage } from './bart.js';
 import { getopt } from './getopt.js';
-import type { CliIo } from './io.js';
+import { fromCwd, type CliIo } from './io.js';
 
 const MANIFEST_ERR = 'ERROR: Manifest corrupt, cannot continue\n';
 
@@ -22,7 +21,7 @@ export interface OpenedFile extends ByteSource {
 }
 
 export async function openFile(cwd: string, name: string): Promise<OpenedFile> {
-  const handle = await open(resolve(cwd, name), 'r');
+  const handle = await open(fromCwd(cwd, name), 'r');
   return {
     read: async (into, offset, length) => {
       try {

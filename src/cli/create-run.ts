@@ -11,7 +11,7 @@ import { nodeWalkFs } from '../walk/walk-fs.js';
 import { countLines } from '../walk/line-merge.js';
 import { WALK_THREADS } from '../walk/pool.js';
 import type { DataOutput } from './output-file.js';
-import type { CliIo } from './io.js';
+import { fromCwd, type CliIo } from './io.js';
 import { NO_PROGRESS, type Progress } from './progress.js';
 
 export interface CreateRequest {
@@ -34,7 +34,7 @@ export interface CreateRequest {
 export function resolveRelocRoot(dir: string, cwd: string): string {
   // chdir fails on '' and on anything but a directory; realpath does not.
   if (dir === '') throw Object.assign(new Error('empty path'), { code: 'ENOENT' });
-  const real = fs.realpathSync.native(dir.startsWith('/') ? dir : `${cwd}/${dir}`, 'buffer');
+  const real = fs.realpathSync.native(fromCwd(cwd, dir), 'buffer');
   if (!fs.statSync(real).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
   const text = real.toString('latin1');
   return text === '/' ? '' : text;

@@ -3,7 +3,6 @@
  * manifest (read line by line, checked, its hashes reused).
  */
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { ManifestLineReader } from '../diff/line-reader.js';
 import { declaredHash, entryLineProblem } from '../diff/validate.js';
@@ -19,6 +18,7 @@ import type { JoinedPair } from '../diff/lazy-contents.js';
 import { untag } from '../diff/tagged-pairs.js';
 import { strerror, nodeWalkFs } from '../walk/walk-fs.js';
 import { resolveRelocRoot } from './create-run.js';
+import { fromCwd } from './io.js';
 
 export interface DiffSide {
   /** Entry lines in manifest order, in batches (live F lines carry the lazy-contents suffix). */
@@ -38,7 +38,7 @@ export type SideSpec = { tree: string } | DiffSide;
 
 /** Opens `path` as a live tree (a directory) or a manifest file. */
 export async function openSide(path: string, cwd: string): Promise<SideSpec> {
-  const full = resolve(cwd, path);
+  const full = fromCwd(cwd, path);
   const fail = (err: unknown) => new InputError(path, undefined, strerror(err));
   let isDir: boolean;
   try {

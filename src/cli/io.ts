@@ -16,6 +16,14 @@ export interface CliIo {
 }
 
 /**
+ * `path` from the working directory `cwd` as the kernel resolves it: no textual folding of
+ * `..` or `.` (after a symlink, `..` is its target's parent; `file/.` is not `file`).
+ */
+export function fromCwd(cwd: string, path: string): string {
+  return path.startsWith('/') ? path : `${cwd}/${path}`;
+}
+
+/**
  * A path from argv (a UTF-16 string decoded from UTF-8) as the walker takes paths: a byte
  * string (walk-fs.ts). Only for paths handed to the walker; node:fs takes the string itself.
  */

@@ -61,6 +61,8 @@ export const manifestCreateCommand: CommandFactory = ({ io, exit }) => ({
   describe: 'walk a tree and print its manifest (bart create format, sorted)',
   builder: (y) =>
     y
+      // Names are names: `-I -- 0x10` must not become 16.
+      .parserConfiguration({ 'parse-positional-numbers': false })
       // Declared here too: yargs' strictOptions rejects a nested command's undeclared positional.
       .positional('files', { type: 'string', array: true, default: [], describe: 'with -I: the names to list, relative to the root' })
       .option('n', { type: 'boolean', default: false, describe: 'do not hash contents (unless rules say CHECK contents)' })
