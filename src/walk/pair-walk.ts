@@ -112,10 +112,7 @@ export function mergeKeys(control: readonly string[] = [], test: readonly string
 
 export function runPairJob(pc: PairContext, job: PairJob, out: JobOutput<PairJob>): void {
   const lines = new LineBuffer(out);
-  const tagged: Sides<LineSink> = [
-    { line: (line) => lines.line(PAIR_TAGS[0] + line) },
-    { line: (line) => lines.line(PAIR_TAGS[1] + line) },
-  ];
+  const tagged: Sides<LineSink> = [new TaggedLines(PAIR_TAGS[0], lines), new TaggedLines(PAIR_TAGS[1], lines)];
   const sides = [...job.sides] as Sides<PairDir | undefined>;
   let keys = job.keys;
   let rootLines = job.rootLines;
@@ -140,6 +137,18 @@ export function runPairJob(pc: PairContext, job: PairJob, out: JobOutput<PairJob
   const frames = sides.map((side) => side && dirFrame(side.dir, namePrefix, side.dev)) as Sides<DirFrame | undefined>;
   const root = pairFrame(frames, rootLines, job.all ?? needsAll(namePrefix, keys), keys);
   walkStack<PairFrame, PairJob>([root], new PairKeyWalk(pc, tagged, out), lines, out);
+}
+
+/** One tree's lines of a pair job, tagged with its side (a class: see PairKeyWalk). */
+class TaggedLines implements LineSink {
+  constructor(
+    private readonly tag: string,
+    private readonly lines: LineBuffer,
+  ) {}
+
+  line(line: string): void {
+    this.lines.line(this.tag + line);
+  }
 }
 
 // Perf: one class and one frame shape for every job, so that a thread's optimized walking

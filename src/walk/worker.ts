@@ -2,11 +2,11 @@
 import { parentPort } from 'node:worker_threads';
 import { contextFactory, pairContextFactory } from './context.js';
 import { hashContents } from './describe-entry.js';
-import { runJob, type JobOutput, type WalkJob } from './job-walk.js';
+import { runJob, type WalkJob } from './job-walk.js';
 import { runPairJob, type PairJob } from './pair-walk.js';
 import { setWalkBase } from './base-directory.js';
 import { threadWalkFs } from './walk-fs.js';
-import { BUFFERED, CURRENT, WANT, isPair, pieceWriter, type FromWorker, type HashReply, type ToWorker, type WorkerInit } from './pool.js';
+import { BUFFERED, CURRENT, WANT, isPair, PieceWriter, type FromWorker, type HashReply, type ToWorker, type WorkerInit } from './pool.js';
 
 // The pool may start this thread before it knows the walk: settings come in the first message.
 const { settings, words: shared, index, threads, maxBuffered } = await new Promise<WorkerInit>((resolve) =>
@@ -36,6 +36,28 @@ function claimDonation(): number | undefined {
   }
 }
 
+/** This thread's output (see PieceWriter): pieces go to the main thread as messages. */
+class ThreadOutput extends PieceWriter<WalkJob | PairJob> {
+  override text(text: string): void {
+    Atomics.add(words, BUFFERED, text.length);
+    super.text(text);
+    waitForRoom(this.job);
+  }
+
+  wantsDonation(): boolean {
+    return Atomics.load(words, WANT) > 0;
+  }
+
+  claimDonation(): number | undefined {
+    return claimDonation();
+  }
+
+  donate(donated: WalkJob | PairJob): void {
+    post({ donated });
+  }
+}
+const out = new ThreadOutput((job, piece) => post({ job, piece }));
+
 parentPort!.on('message', (msg: ToWorker) => {
   if ('init' in msg) return;
   if ('hash' in msg) {
@@ -50,24 +72,12 @@ parentPort!.on('message', (msg: ToWorker) => {
     post({ hashed: replies });
     return;
   }
-  const job = 'walk' in msg ? msg.walk.job : msg.pair.job;
+  out.job = 'walk' in msg ? msg.walk.job.id : msg.pair.job.id;
   setWalkBase('pair' in msg ? msg.pair.base : undefined);
-  const pieces = pieceWriter((piece) => post({ job: job.id, piece }));
-  const out: JobOutput<WalkJob | PairJob> = {
-    ...pieces,
-    text: (text) => {
-      Atomics.add(words, BUFFERED, text.length);
-      pieces.text(text);
-      waitForRoom(job.id);
-    },
-    wantsDonation: () => Atomics.load(words, WANT) > 0,
-    claimDonation,
-    donate: (donated) => post({ donated }),
-  };
   try {
     if ('walk' in msg) runJob(contextFor(msg.walk.rule, msg.walk.rootFsType), msg.walk.job, out);
     else runPairJob(pairFor!(msg.pair.rootFsTypes), msg.pair.job, out);
-    post({ done: job.id });
+    post({ done: out.job });
   } catch (err) {
     post({ failed: errorOf(err) });
   }
