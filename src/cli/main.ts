@@ -3,7 +3,7 @@ import { COMMANDS } from './commands.js';
 import type { CliIo } from './io.js';
 import { runBart } from './bart.js';
 import { exitCodeFor } from '../errors.js';
-import { EXIT_CODES_TEXT } from './exit-codes.js';
+import { EXIT_CODES_TEXT, EXIT_PIPE_CLOSED } from './exit-codes.js';
 import { prestartWalkers, WALK_THREADS } from '../walk/pool.js';
 
 
@@ -72,8 +72,9 @@ function processIo(): CliIo {
 /** Entry point of bin/preupd. */
 export async function main(argv: readonly string[]): Promise<void> {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    // A closed pipe (`preupd ... | head`) is not an error worth a stack trace.
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    // A closed pipe (`preupd ... | head`) is not worth a message, but the output was cut:
+    // exit as the shell reports bart, diff or find killed by SIGPIPE there (Node ignores it).
+    if (err.code === 'EPIPE') process.exit(EXIT_PIPE_CLOSED);
     throw err;
   });
   if (((argv[0] === 'manifest' || argv[0] === 'bart') && argv[1] === 'create') || argv[0] === 'diff') prestartWalkers(WALK_THREADS);
