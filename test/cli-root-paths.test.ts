@@ -54,6 +54,15 @@ describe('a diff side reached through a symlink', () => {
     expect(preupd(['diff', 'A/d', 'LBd/../d'], top)).toEqual(preupd(['diff', 'A/d', 'B/d'], top));
   });
 
+  // Rules files and -o were resolved as text: `LBd/../r` named ./r, not B/r.
+  it('reads -r and writes -o through link/.. as the kernel does', () => {
+    symlinkSync('B/d', join(top, 'LBd2'));
+    writeFileSync(join(top, 'B', 'r'), '/d\nCHECK all\n');
+    const run = preupd(['manifest', 'create', '-R', 'A', '-r', 'LBd2/../r', '-o', 'LBd2/../out'], top);
+    expect(run).toEqual({ stdout: '', stderr: '', status: 0 });
+    expect(readFileSync(join(top, 'B', 'out'), 'latin1')).toMatch(/^\/d D /m);
+  });
+
   it('refuses a manifest named with a trailing slash, as the kernel does', () => {
     writeFileSync(join(top, 'a.manifest'), manifestA, 'latin1');
     expect(preupd(['diff', 'a.manifest/', 'B'], top)).toEqual({ status: 2, stdout: '', stderr: 'preupd: a.manifest/: Not a directory\n' });

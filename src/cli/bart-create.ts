@@ -3,13 +3,12 @@
  * codes (spec/bart.md §1, §3). Hashes with MD5 and writes `! Version 1.0` manifests.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { buffer as readStream } from 'node:stream/consumers';
 import { formatHeader } from '../manifest/format.js';
 import { bartUsage } from './bart.js';
 import { manifestDate, parseRequestRules, resolveRelocRoot, stdoutOutput, writeManifest, type CreateRequest } from './create-run.js';
 import { getopt } from './getopt.js';
-import { walkerPath, type CliIo } from './io.js';
+import { fromCwd, walkerPath, type CliIo } from './io.js';
 import { strerror } from '../walk/walk-fs.js';
 
 /** Names from stdin as bart reads them: fgets(1024) + strtok("\n"), an empty line ends the list. */
@@ -50,7 +49,7 @@ export async function bartCreate(args: readonly string[], io: CliIo): Promise<nu
       rulesSource = arg!;
       if (arg !== '-') {
         try {
-          req.rules = { file: arg!, text: readFileSync(resolve(io.cwd, arg!), 'latin1') };
+          req.rules = { file: arg!, text: readFileSync(fromCwd(io.cwd, arg!), 'latin1') };
         } catch (err) {
           io.stderr(`${arg}: ${strerror(err)}\n`);
           return bartUsage(io);

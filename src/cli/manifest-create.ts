@@ -3,7 +3,6 @@
  * `bart` drop-in, bad input is one `file:line: what` line and exit 2 before anything is
  * written, and `-o` writes atomically.
  */
-import { resolve } from 'node:path';
 import { buffer as readStream } from 'node:stream/consumers';
 import type { AclFlavor } from '../manifest/acl.js';
 import type { HashAlgorithm } from '../manifest/format.js';
@@ -12,7 +11,7 @@ import { strerror } from '../walk/walk-fs.js';
 import type { CommandFactory } from './command.js';
 import { parseRequestRules, resolveRelocRoot, stdoutOutput, writeManifest, type CreateRequest } from './create-run.js';
 import { fileOutput, type DataOutput } from './output-file.js';
-import { walkerPath, type CliIo } from './io.js';
+import { fromCwd, walkerPath, type CliIo } from './io.js';
 import { readRulesText, rulesOrThrow } from './rules-input.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
 import { progressOn } from './progress.js';
@@ -86,7 +85,7 @@ export const manifestCreateCommand: CommandFactory = ({ io, exit }) => ({
     const walkRules = parseRequestRules(req);
     const rules = walkRules && rulesOrThrow(walkRules, req.rules!.file);
     if (rules) for (const text of rules.stderr) io.stderr(Buffer.from(text, 'latin1'));
-    const out: DataOutput = argv.o ? fileOutput(resolve(io.cwd, argv.o)) : stdoutOutput(io);
+    const out: DataOutput = argv.o ? fileOutput(fromCwd(io.cwd, argv.o)) : stdoutOutput(io);
     try {
       exit(await writeManifest(req, rules, io, out, progressOn(io, 'entries')));
       out.commit();

@@ -2,8 +2,7 @@
  * `preupd plan`: the reintegration plan for base, admin and update (spec/cli.md), as a table
  * on stdout, as JSON with --json, and to a file with -o (atomically). Nothing else is written.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { InputError } from '../errors.js';
 import { planTrees } from '../replay/plan-trees.js';
@@ -13,7 +12,8 @@ import { countOutcomes, formatPlanTable } from '../replay/report.js';
 import { strerror } from '../walk/walk-fs.js';
 import type { CommandFactory } from './command.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
-import type { CliIo } from './io.js';
+import { fromCwd, type CliIo } from './io.js';
+import { resolveRelocRoot } from './create-run.js';
 import { fileOutput } from './output-file.js';
 
 export interface RootArgs {
@@ -34,17 +34,17 @@ export function rootOptions<T>(y: Argv<T>) {
     .option('json', { type: 'boolean', default: false, describe: 'print JSON instead of the table' });
 }
 
-/** A directory operand, resolved against the working directory; exit 2 when it is none. */
+/**
+ * A root operand as the walks and replay take it: resolved as `-R` is (resolveRelocRoot: the
+ * physical path as a byte string, so non-ASCII names and symlinked roots read right and one
+ * directory named two ways is one root); exit 2 when it is no directory.
+ */
 export function directoryArg(dir: string, cwd: string): string {
-  const path = resolve(cwd, dir);
-  let isDir: boolean;
   try {
-    isDir = statSync(path).isDirectory();
+    return resolveRelocRoot(dir, cwd) || '/';
   } catch (err) {
-    throw new InputError(dir, undefined, strerror(err));
+    throw new InputError(dir, undefined, (err as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'not a directory' : strerror(err));
   }
-  if (!isDir) throw new InputError(dir, undefined, 'not a directory');
-  return path;
 }
 
 /** Walks the three roots and plans; bad roots and rules files are input errors (exit 2). */
@@ -53,7 +53,7 @@ export async function planFromArgs(args: RootArgs, io: CliIo): Promise<{ plan: P
   let rules: string | undefined;
   if (args.r !== undefined) {
     try {
-      rules = readFileSync(resolve(io.cwd, args.r), 'latin1');
+      rules = readFileSync(fromCwd(io.cwd, args.r), 'latin1');
     } catch (err) {
       throw new InputError(args.r, undefined, strerror(err));
     }
@@ -84,7 +84,7 @@ export const planCommand: CommandFactory = ({ io, exit }) => ({
     const args = parsed as unknown as RootArgs & { o?: string };
     const { plan } = await planFromArgs(args, io);
     if (args.o !== undefined) {
-      const out = fileOutput(resolve(io.cwd, args.o));
+      const out = fileOutput(fromCwd(io.cwd, args.o));
       try {
         out.write(formatPlanJson(plan));
         out.commit();

@@ -3,7 +3,7 @@
  * must not have changed, to `--target` (spec/cli.md). Journaled; `--dry-run` writes nothing.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { fromCwd } from './io.js';
 import { InputError, UsageError } from '../errors.js';
 import { applyPlan } from '../replay/apply-plan.js';
 import { parsePlanJson, toAsciiJson } from '../replay/plan-json.js';
@@ -26,7 +26,7 @@ interface ReintegrateArgs extends RootArgs {
 function reviewedPlan(file: string, fresh: Plan, cwd: string): Plan {
   let text: string;
   try {
-    text = readFileSync(resolve(cwd, file), 'latin1');
+    text = readFileSync(fromCwd(cwd, file), 'latin1');
   } catch (err) {
     throw new InputError(file, undefined, strerror(err));
   }

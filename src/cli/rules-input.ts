@@ -1,17 +1,16 @@
 /** Reading `-r rules|-` and `-i keywords` the way every preupd command does. */
 import { readFileSync } from 'node:fs';
 import { buffer } from 'node:stream/consumers';
-import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { COMPARE_DEFAULT_FLAGS, parseKeywordList, type ParsedRules } from '../manifest/rules.js';
 import { strerror } from '../walk/walk-fs.js';
-import type { CliIo } from './io.js';
+import { fromCwd, type CliIo } from './io.js';
 
 /** The rules text of `-r file` or `-r -` (stdin), as a byte string. */
 export async function readRulesText(arg: string, io: CliIo): Promise<{ file: string; text: string }> {
   if (arg === '-') return { file: '<stdin>', text: (await buffer(io.stdin())).toString('latin1') };
   try {
-    return { file: arg, text: readFileSync(resolve(io.cwd, arg), 'latin1') };
+    return { file: arg, text: readFileSync(fromCwd(io.cwd, arg), 'latin1') };
   } catch (err) {
     throw new InputError(arg, undefined, strerror(err));
   }

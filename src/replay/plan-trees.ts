@@ -23,9 +23,13 @@ export interface PlanTreesOptions {
   readonly pathIndexes?: { readonly update: ReadonlyMap<string, PathEntry>; readonly base: ReadonlyMap<string, PathEntry> };
 }
 
-/** update's (or base's) installed image, or undefined for a plain directory. */
+/**
+ * update's (or base's) installed image, or undefined for a plain directory. `root` is a byte
+ * string, as the walks take it; the image reader takes node:fs text (argv gave UTF-8).
+ */
 export async function readImageIfAny(root: string): Promise<InstalledImage | undefined> {
-  return existsSync(join(root, 'var/pkg')) ? readInstalledImage(root) : undefined;
+  const text = Buffer.from(root, 'latin1').toString('utf8');
+  return existsSync(join(text, 'var/pkg')) ? readInstalledImage(text) : undefined;
 }
 
 export async function planTrees(roots: Readonly<Record<RootName, string>>, options: PlanTreesOptions = {}): Promise<Plan> {

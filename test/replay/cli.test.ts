@@ -79,6 +79,18 @@ describe('preupd plan', () => {
     expect(run.stderr).toMatch(new RegExp(`^preupd: ${top}/rules:2: .+\n$`));
   });
 
+  // Bug: roots were handed to the walker as UTF-16 text, which takes byte strings: a base
+  // named 'bäse' listed as empty, and admin's change came out as a conflict of two adds.
+  it('reads roots with non-ASCII names as their ASCII copies', async () => {
+    const { top, args } = roots(false);
+    cloneTree(`${top}/base`, `${top}/bäse`);
+    cloneTree(`${top}/admin`, `${top}/ädmin ☃`);
+    const ascii = await preupd(['plan', ...args]);
+    const named = await preupd(['plan', '--base', `${top}/bäse`, '--admin', `${top}/ädmin ☃`, '--update', `${top}/update`]);
+    expect(named).toEqual(ascii);
+    expect(named.stdout).toContain("R2  carried  /etc/motd  copy admin's file");
+  });
+
   it('refuses a root that does not exist: one line, exit 2', async () => {
     const { args } = roots(false);
     const run = await preupd(['plan', ...args.slice(0, 5), '/nonexistent/update']);
@@ -147,6 +159,14 @@ describe('preupd reintegrate', () => {
   it('refuses update itself as the target', async () => {
     const { args, top } = roots(false);
     const run = await preupd(['reintegrate', ...args, '--target', `${top}/update`]);
+    expect([run.status, run.stderr]).toEqual([2, 'preupd: --target must be a copy of update, not base, admin or update itself\n']);
+  });
+
+  // Bug: the check compared path text: update reached through a symlink or `x/..` passed.
+  it.each([['a symlink to it', 'link'], ['a path through ..', 'base/../update']])('refuses update named as %s as the target', async (_, name) => {
+    const { args, top } = roots(false);
+    symlinkSync(`${top}/update`, `${top}/link`);
+    const run = await preupd(['reintegrate', ...args, '--target', `${top}/${name}`]);
     expect([run.status, run.stderr]).toEqual([2, 'preupd: --target must be a copy of update, not base, admin or update itself\n']);
   });
 
