@@ -8,7 +8,8 @@ import type { AclFlavor } from '../manifest/acl.js';
 import { InputError } from '../errors.js';
 import { createFromRules, parseCreateRules, type CreateOptions } from './create-manifest.js';
 import { TextChannel } from './line-merge.js';
-import { nodeWalkFs, type WalkFs } from './walk-fs.js';
+import { isDir } from './job-walk.js';
+import { nodeWalkFs, strerror, type WalkFs } from './walk-fs.js';
 
 /** Rules that list everything, directories included (spec/cli.md, `preupd diff`). */
 export const EVERYTHING_RULES = '/\nCHECK all\nIGNORE dirmtime\n';
@@ -42,12 +43,15 @@ export function treeEntries(root: string, options: TreeEntriesOptions = {}): Tre
     threads: options.threads ?? 2,
     wholeDest: true,
   };
+  checkRoot(opts.fs, root);
   const rulesText = options.rules ?? EVERYTHING_RULES;
   const parsed = parseCreateRules(rulesText, opts);
   if (parsed.fatal !== 'none') {
     const d = parsed.diagnostics[0];
     throw new InputError('rules', d?.line, d?.message ?? 'syntax error');
   }
+  // bart's warnings while reading the rules ("Ignoring invalid subtree"...).
+  for (const message of parsed.stderr) options.onMessage?.(message);
   const channel = new TextChannel();
   const status = createFromRules(opts, parsed, {
     text: (blocks) => channel.push(blocks),
@@ -60,4 +64,19 @@ export function treeEntries(root: string, options: TreeEntriesOptions = {}): Tre
       await status;
     },
   };
+}
+
+/**
+ * A root that is missing or no directory (a snapshot directory that did not mount) would walk
+ * as an empty tree, silently: for reintegration, every admin file would look added. It fails.
+ */
+function checkRoot(fs: WalkFs, root: string): void {
+  let st;
+  try {
+    st = fs.lstat(root);
+  } catch (err) {
+    throw new InputError(root, undefined, strerror(err));
+  }
+  if (!st) throw new InputError(root, undefined, strerror({ code: 'ENOENT' }));
+  if (!isDir(st)) throw new InputError(root, undefined, 'not a directory');
 }
