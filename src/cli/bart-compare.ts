@@ -17,6 +17,7 @@ const MANIFEST_ERR = 'ERROR: Manifest corrupt, cannot continue\n';
 
 /** A file opened for reading; a directory reads as empty (fopen succeeds, fread fails). */
 export interface OpenedFile extends ByteSource {
+  isDirectory(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -31,6 +32,7 @@ export async function openFile(cwd: string, name: string): Promise<OpenedFile> {
         throw err;
       }
     },
+    isDirectory: async () => (await handle.stat()).isDirectory(),
     close: () => handle.close(),
   };
 }

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { UsageError } from '../errors.js';
 import type { CliIo } from './io.js';
 
 /** What a command handler gets: the process streams and a way to set the exit status. */
@@ -11,3 +12,26 @@ export interface CommandContext {
 // yargs' own typings for command modules are loose by design; each command narrows its argv.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CommandFactory = (ctx: CommandContext) => CommandModule<any, any>;
+
+/** argv of a command with `[control] [test]` operands. */
+export interface OperandArgs {
+  control?: string;
+  test?: string;
+  _: Array<string | number>;
+}
+
+/**
+ * The operands `control test`. Commands declare them optional and count them here: yargs
+ * leaves out those after `--` (`diff -- a b` failed), and its own count came before, and
+ * hid, the message for an unknown option. `words`: the command's own words in `_`.
+ */
+export function controlAndTest(args: OperandArgs, words: number): [string, string] {
+  const operands = [args.control, args.test, ...args._.slice(words).map(String)].filter((o) => o !== undefined);
+  if (operands.length !== 2) throw new UsageError(`needs two operands, control and test (got ${operands.length})`);
+  // yargs reads a lone `-` as ''; neither names a file.
+  if (operands.includes('')) throw new UsageError('an empty operand names no file (for standard input, name /dev/stdin)');
+  return operands as [string, string];
+}
+
+/** The --help head of a command with `control test` operands (declared optional, see above). */
+export const operandUsage = (command: string, describe: string) => `$0 ${command} [options] <control> <test>\n\n${describe}`;

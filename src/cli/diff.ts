@@ -20,7 +20,8 @@ import { openPool, type WalkPool } from '../walk/pool.js';
 import { pairWalkable } from '../walk/diff-walk.js';
 import { EVERYTHING_RULES } from '../walk/tree-entries.js';
 import { fsPath, nodeWalkFs } from '../walk/walk-fs.js';
-import type { CommandFactory } from './command.js';
+import { controlAndTest, operandUsage, type CommandFactory, type OperandArgs } from './command.js';
+import { COMMANDS } from './commands.js';
 import { openSide, pathOf, walkBothTrees, walkSide, type DiffSide, type SideSpec } from './diff-sides.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
 import { withCompareOutputOptions } from './compare-options.js';
@@ -174,9 +175,10 @@ async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
 }
 
 export const diffCommand: CommandFactory = ({ io, exit }) => ({
-  command: 'diff <control> <test>',
+  command: 'diff [control] [test]',
   builder: (y) =>
     withCompareOutputOptions(y)
+      .usage(operandUsage('diff', COMMANDS.find((c) => c.name === 'diff')!.describe))
       .positional('control', { type: 'string', describe: 'the tree (or manifest) taken first, e.g. the pristine snapshot' })
       .positional('test', { type: 'string', describe: 'the tree (or manifest) to check against it, e.g. the running root' })
       .option('r', { type: 'string', describe: 'bart_rules file, or - for stdin (default: / with CHECK all, IGNORE dirmtime)' })
@@ -188,8 +190,7 @@ export const diffCommand: CommandFactory = ({ io, exit }) => ({
       .example('$0 diff --json pristine.manifest /', 'changes against a saved manifest, as JSON lines')
       .epilogue(EXIT_CODES_TEXT),
   handler: async (parsed) => {
-    const args = parsed as unknown as DiffArgs;
-    if (args.control === undefined || args.test === undefined) throw new UsageError('diff needs a control and a test');
-    exit(await runDiff(args, io));
+    const [control, test] = controlAndTest(parsed as unknown as OperandArgs, 1);
+    exit(await runDiff({ ...(parsed as unknown as DiffArgs), control, test }, io));
   },
 });

@@ -2,10 +2,25 @@ import { Readable } from 'node:stream';
 import { COMMANDS } from './commands.js';
 import type { CliIo } from './io.js';
 import { runBart } from './bart.js';
-import { exitCodeFor } from '../errors.js';
+import { EXIT, exitCodeFor } from '../errors.js';
+import { strerror } from '../walk/walk-fs.js';
 import { EXIT_CODES_TEXT, EXIT_PIPE_CLOSED } from './exit-codes.js';
 import { prestartWalkers, WALK_THREADS } from '../walk/pool.js';
 
+
+/** Operands are names (`-I -- 0x10` is not 16); an array option takes one value per flag. */
+const PARSER_CONFIG = { 'parse-positional-numbers': false, 'greedy-arrays': false };
+
+/**
+ * A repeated option takes its last value, as bart's getopt does (`-R a -R b` walks b): yargs
+ * makes an array of it, which options that add up (`-i a -i b`) declare they want.
+ */
+function lastValueWins(argv: Record<string, unknown>, y: { getOptions(): { array: string[] } }): void {
+  const arrays = new Set(y.getOptions().array);
+  for (const [key, value] of Object.entries(argv)) {
+    if (key !== '_' && key !== '--' && Array.isArray(value) && !arrays.has(key)) argv[key] = value[value.length - 1];
+  }
+}
 
 /** Runs preupd with `argv` (without node and script) and resolves to the exit status. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -17,6 +32,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const parser = yargs()
     .scriptName('preupd')
     .usage('$0 <command> [options]')
+    .parserConfiguration(PARSER_CONFIG)
+    .middleware(lastValueWins as never, true)
     .strictCommands()
     .strictOptions()
     .demandCommand(1)
@@ -75,7 +92,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     // A closed pipe (`preupd ... | head`) is not worth a message, but the output was cut:
     // exit as the shell reports bart, diff or find killed by SIGPIPE there (Node ignores it).
     if (err.code === 'EPIPE') process.exit(EXIT_PIPE_CLOSED);
-    throw err;
+    // A full disk or a failing device: one line, as for any file preupd cannot write.
+    process.stderr.write(`preupd: standard output: ${strerror(err)}\n`, () => process.exit(EXIT.usage));
   });
   if (((argv[0] === 'manifest' || argv[0] === 'bart') && argv[1] === 'create') || argv[0] === 'diff') prestartWalkers(WALK_THREADS);
   const status = await runCli(argv, processIo());

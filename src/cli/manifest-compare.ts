@@ -14,7 +14,7 @@ import { ATTR, parseRules } from '../manifest/rules.js';
 import { strerror } from '../walk/walk-fs.js';
 import { openFile, openManifest, type OpenedFile } from './bart-compare.js';
 import { compareFlags, readRulesText, rulesOrThrow } from './rules-input.js';
-import type { CommandFactory } from './command.js';
+import { controlAndTest, operandUsage, type CommandFactory, type OperandArgs } from './command.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
 import { withCompareOutputOptions } from './compare-options.js';
 import { HeldOutput } from './held-output.js';
@@ -30,11 +30,18 @@ interface CompareArgs {
 }
 
 async function openOrFail(name: string, io: CliIo): Promise<OpenedFile> {
+  let file: OpenedFile;
   try {
-    return await openFile(io.cwd, name);
+    file = await openFile(io.cwd, name);
   } catch (err) {
     throw new InputError(name, undefined, strerror(err));
   }
+  // bart reads a directory as an empty manifest (`bart compare` does too); it is a mistake.
+  if (await file.isDirectory()) {
+    await file.close();
+    throw new InputError(name, undefined, strerror({ code: 'EISDIR' }));
+  }
+  return file;
 }
 
 /** Opens a manifest; bart's version warning only when the header is no known one. */
@@ -101,11 +108,14 @@ async function runCompare(args: CompareArgs, io: CliIo): Promise<number> {
   }
 }
 
+const DESCRIBE = 'compare two manifests as bart compare does (illumos, Solaris 11 or preupd manifests)';
+
 export const manifestCompareCommand: CommandFactory = ({ io, exit }) => ({
-  command: 'compare <control> <test>',
-  describe: 'compare two manifests as bart compare does (illumos, Solaris 11 or preupd manifests)',
+  command: 'compare [control] [test]',
+  describe: DESCRIBE,
   builder: (y) =>
     withCompareOutputOptions(y)
+      .usage(operandUsage('manifest compare', DESCRIBE))
       .positional('control', { type: 'string', describe: 'the manifest taken first (e.g. of the pristine snapshot)' })
       .positional('test', { type: 'string', describe: 'the manifest to check against it' })
       .option('r', { type: 'string', describe: 'bart_rules file, or - for stdin' })
@@ -114,6 +124,7 @@ export const manifestCompareCommand: CommandFactory = ({ io, exit }) => ({
       .epilogue(EXIT_CODES_TEXT),
   handler: async (parsed) => {
     // The builder above declares exactly these options.
-    exit(await runCompare(parsed as unknown as CompareArgs, io));
+    const [control, test] = controlAndTest(parsed as unknown as OperandArgs, 2);
+    exit(await runCompare({ ...(parsed as unknown as CompareArgs), control, test }, io));
   },
 });

@@ -11,7 +11,7 @@ import { strerror } from '../walk/walk-fs.js';
 import type { CommandFactory } from './command.js';
 import { parseRequestRules, resolveRelocRoot, stdoutOutput, writeManifest, type CreateRequest } from './create-run.js';
 import { fileOutput, type DataOutput } from './output-file.js';
-import { fromCwd, walkerPath, type CliIo } from './io.js';
+import { walkerPath, type CliIo } from './io.js';
 import { readRulesText, rulesOrThrow } from './rules-input.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
 import { progressOn } from './progress.js';
@@ -60,8 +60,6 @@ export const manifestCreateCommand: CommandFactory = ({ io, exit }) => ({
   describe: 'walk a tree and print its manifest (bart create format, sorted)',
   builder: (y) =>
     y
-      // Names are names: `-I -- 0x10` must not become 16.
-      .parserConfiguration({ 'parse-positional-numbers': false })
       // Declared here too: yargs' strictOptions rejects a nested command's undeclared positional.
       .positional('files', { type: 'string', array: true, default: [], describe: 'with -I: the names to list, relative to the root' })
       .option('n', { type: 'boolean', default: false, describe: 'do not hash contents (unless rules say CHECK contents)' })
@@ -85,7 +83,7 @@ export const manifestCreateCommand: CommandFactory = ({ io, exit }) => ({
     const walkRules = parseRequestRules(req);
     const rules = walkRules && rulesOrThrow(walkRules, req.rules!.file);
     if (rules) for (const text of rules.stderr) io.stderr(Buffer.from(text, 'latin1'));
-    const out: DataOutput = argv.o ? fileOutput(fromCwd(io.cwd, argv.o)) : stdoutOutput(io);
+    const out: DataOutput = argv.o ? fileOutput(io.cwd, argv.o) : stdoutOutput(io);
     try {
       exit(await writeManifest(req, rules, io, out, progressOn(io, 'entries')));
       out.commit();

@@ -1,5 +1,8 @@
 import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { InputError } from '../errors.js';
+import { strerror } from '../walk/walk-fs.js';
+import { fromCwd } from './io.js';
 
 /** Where a command's data goes: stdout, or a file written under a temporary name. */
 export interface DataOutput {
@@ -11,29 +14,61 @@ export interface DataOutput {
 }
 
 /**
- * Writes byte strings to `path` atomically: `.name.tmp.PID`, renamed into place on commit.
- * A path that exists and is not a regular file (/dev/null, a FIFO) is written directly.
+ * Writes byte strings to file `name` (from the working directory `cwd`) atomically:
+ * `.name.tmp.PID`, renamed into place on commit. A path that exists and is not a regular
+ * file (/dev/null, a FIFO) is written directly. Errors name `name`, not the temporary file.
  */
-export function fileOutput(path: string): DataOutput {
+export function fileOutput(cwd: string, name: string): DataOutput {
+  const path = fromCwd(cwd, name);
+  const failed = (err: unknown) => new InputError(name, undefined, strerror(err), { cause: err });
   const direct = statSync(path, { throwIfNoEntry: false })?.isFile() === false;
   const tmp = direct ? path : join(dirname(path), `.${basename(path)}.tmp.${process.pid}`);
-  let fd: number | undefined = openSync(tmp, 'w', 0o644);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'w', 0o644);
+  } catch (err) {
+    throw failed(err);
+  }
+  if (!direct) removedOnSignal.add(tmp);
   const close = () => {
     if (fd !== undefined) closeSync(fd);
     fd = undefined;
   };
+  const drop = () => {
+    close();
+    if (!direct) rmSync(tmp, { force: true });
+    removedOnSignal.delete(tmp);
+  };
   return {
     write: (text) => {
       const bytes = Buffer.from(text, 'latin1');
-      for (let off = 0; off < bytes.length; ) off += writeSync(fd!, bytes, off);
+      try {
+        for (let off = 0; off < bytes.length; ) off += writeSync(fd!, bytes, off);
+      } catch (err) {
+        throw failed(err);
+      }
     },
     commit: () => {
-      close();
-      if (!direct) renameSync(tmp, path);
+      try {
+        close();
+        if (!direct) renameSync(tmp, path);
+      } catch (err) {
+        drop();
+        throw failed(err);
+      }
+      removedOnSignal.delete(tmp);
     },
-    abort: () => {
-      close();
-      if (!direct) rmSync(tmp, { force: true });
-    },
+    abort: drop,
   };
+}
+
+/** Temporary files to remove when preupd is interrupted (^C, kill) before they are renamed. */
+const removedOnSignal = new Set<string>();
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    for (const tmp of removedOnSignal) rmSync(tmp, { force: true });
+    // Dies of the signal, as it would have without this handler (the shell sees 130, 143...).
+    process.kill(process.pid, signal);
+  });
 }

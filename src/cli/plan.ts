@@ -84,7 +84,7 @@ export const planCommand: CommandFactory = ({ io, exit }) => ({
     const args = parsed as unknown as RootArgs & { o?: string };
     const { plan } = await planFromArgs(args, io);
     if (args.o !== undefined) {
-      const out = fileOutput(fromCwd(io.cwd, args.o));
+      const out = fileOutput(io.cwd, args.o);
       try {
         out.write(formatPlanJson(plan));
         out.commit();

@@ -135,6 +135,9 @@ const STRERROR: Record<string, string> = {
   EMFILE: 'Too many open files',
   ENXIO: 'No such device or address',
   EOVERFLOW: 'Value too large for defined data type',
+  ENOSPC: 'No space left on device',
+  EROFS: 'Read-only file system',
+  EEXIST: 'File exists',
 };
 
 /** perror()-style text for an fs error: `Permission denied`. */

@@ -1,0 +1,92 @@
+/**
+ * Command-line habits every command shares (found by a review of the whole CLI): operands
+ * after `--`, a repeated option, a directory or a lone `-` where a manifest goes, output
+ * files that cannot be written, a full stdout, and ^C or kill during `-o`. Each gives one
+ * stderr line naming what the user typed, exit 2, and nothing left behind.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PREUPD, scratchDir } from './real-tree.js';
+import { runIn } from './run-cli.js';
+
+const top = scratchDir('preupd-usage-');
+afterAll(() => rmSync(top, { recursive: true, force: true }));
+
+beforeAll(() => {
+  for (const tree of ['A', 'B', '-B']) {
+    mkdirSync(join(top, tree, 'etc'), { recursive: true });
+    writeFileSync(join(top, tree, 'etc', 'motd'), tree === 'A' ? 'one\n' : 'two\n');
+  }
+  writeFileSync(join(top, 'rules'), '/etc\nCHECK all\n');
+});
+
+const preupd = (args: string[]) => runIn(top, args);
+const usage = (stderr: string) => ({ status: 2, stdout: '', stderr: `preupd: ${stderr}\n` });
+
+describe('operands', () => {
+  it('takes the operands after --, also one that starts with -', async () => {
+    const plain = await preupd(['diff', 'A', 'B']);
+    expect(plain.status).toBe(1);
+    expect(await preupd(['diff', '--', 'A', 'B'])).toEqual(plain);
+    expect(await preupd(['diff', 'A', '--', '-B'])).toEqual(plain);
+    await preupd(['manifest', 'create', '-R', 'A', '-o', 'a.m']);
+    await preupd(['manifest', 'create', '-R', 'B', '-o', 'b.m']);
+    expect(await preupd(['manifest', 'compare', '--', 'a.m', 'b.m'])).toEqual(await preupd(['manifest', 'compare', 'a.m', 'b.m']));
+  });
+
+  it.each([
+    [['diff', 'A'], 'needs two operands, control and test (got 1)'],
+    [['diff', '-x', 'A', 'B'], 'Unknown argument: x'],
+    [['manifest', 'compare', '--bogus', 'a.m', 'b.m'], 'Unknown argument: bogus'],
+    [['diff', 'A', '-'], 'an empty operand names no file (for standard input, name /dev/stdin)'],
+    [['manifest', 'compare', 'a.m', 'B'], 'B: Is a directory'],
+  ])('%j: one line that names the problem', async (args, message) => {
+    expect(await preupd(args)).toEqual(usage(message));
+  });
+});
+
+describe('a repeated option takes its last value, as bart getopt does', () => {
+  it.each([
+    [['manifest', 'create', '-R', 'A', '-R', 'B'], ['manifest', 'create', '-R', 'B']],
+    [['diff', '-r', 'nowhere', '-r', 'rules', 'A', 'B'], ['diff', '-r', 'rules', 'A', 'B']],
+  ])('%j', async (repeated, last) => {
+    const run = await preupd(repeated);
+    expect(run.status).toBeLessThan(2);
+    expect(run).toEqual(await preupd(last));
+  });
+});
+
+describe('output that cannot be written', () => {
+  it.each([
+    ['nowhere/m', 'nowhere/m: No such file or directory'],
+    ['A', 'A: Is a directory'],
+  ])('-o %s names the file given', async (name, message) => {
+    expect(await preupd(['manifest', 'create', '-R', 'A', '-o', name])).toEqual(usage(message));
+    expect(readdirSync(top).filter((f) => f.includes('.tmp.'))).toEqual([]);
+  });
+
+  it('a full stdout is one line and exit 2, no stack trace', () => {
+    const full = openSync('/dev/full', 'w');
+    const run = spawnSync(PREUPD, ['manifest', 'create', '-R', join(top, 'A')], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+    closeSync(full);
+    expect([run.status, run.stderr]).toEqual([2, 'preupd: standard output: No space left on device\n']);
+  });
+});
+
+describe('interrupted while writing -o', () => {
+  // A tree big enough that the walk is still running when the signal comes.
+  const big = join(import.meta.dirname, '..', 'node_modules');
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s: the temporary file goes, and preupd dies of the signal', async (signal) => {
+    const out = join(top, `interrupted-${signal}`);
+    mkdirSync(out);
+    const child = spawn(PREUPD, ['manifest', 'create', '-R', big, '-o', join(out, 'm')], { stdio: 'ignore' });
+    const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_, sig) => resolve(sig)));
+    while (readdirSync(out).length === 0) await new Promise((r) => setTimeout(r, 20));
+    child.kill(signal);
+    expect(await ended).toBe(signal);
+    expect(readdirSync(out)).toEqual([]);
+  });
+});
