@@ -5,9 +5,9 @@
  */
 import type { ManifestEntry } from '../manifest/entry.js';
 import { mergeMetadata, metadataOf } from './aspects.js';
-import { mergeContents, mergeMethodFor } from './content-merge.js';
+import { type ContentMerge, mergeContents, mergeMethodFor } from './content-merge.js';
 import type { Metadata, PlanStep, RootName } from './plan-types.js';
-import { dotNew, dotOld, putOp, sameMetadata, savedArea, saveCopy, step, type SaveNames } from './steps.js';
+import { dotNew, dotOld, NO_COPY, putOp, sameMetadata, savedArea, saveCopy, step, type SaveNames } from './steps.js';
 
 /** What the planner reads besides manifests: injected, so the planner itself touches no file system. */
 export interface PlanSources {
@@ -33,15 +33,33 @@ export async function resolveContentConflict(
     const [b, a, u] = await Promise.all((['base', 'admin', 'update'] as const).map((root) => ctx.sources.read(root, path)));
     const merged = b !== undefined && a !== undefined && u !== undefined ? mergeContents(method, b, a, u) : undefined;
     if (merged) {
-      const fields = [...merged.conflicts, ...metaConflicts];
+      const { fields, resolution, copy } = mergeConflicts(path, merged, metaConflicts, admin, ctx.names);
       return step(path, 'R5', fields.length > 0 ? 'conflict' : 'merged', `merge ${method.method === 'text' ? 'lines' : 'records'}`,
         'both changed the content; merged', {
-          ...(fields.length > 0 ? { fields, resolution: "admin's value for each field both changed" } : {}),
-          ops: [{ op: 'merge', path, merge: method, meta, mtime: Math.max(admin.mtime, update.mtime) }],
+          ...(fields.length > 0 ? { fields, resolution } : {}),
+          saved: copy.saved,
+          ops: [{ op: 'merge', path, merge: method, meta, mtime: Math.max(admin.mtime, update.mtime) }, ...copy.ops],
         });
     }
   }
   return byPreserve(path, admin, update, meta, ctx);
+}
+
+/**
+ * What a clean merge resolved by policy. Account fields and metadata take the admin's value;
+ * majors are the one merge where update's wins (name-to-major.ts), so the admin's whole file,
+ * with the lines left out, is kept in the saved area (spec "Safety").
+ */
+function mergeConflicts(path: string, merged: ContentMerge, metaConflicts: readonly string[], admin: ManifestEntry, names: SaveNames) {
+  const majors = merged.method.method === 'majors';
+  const updateWon = majors ? merged.conflicts : [];
+  const adminWon = majors ? metaConflicts : [...merged.conflicts, ...metaConflicts];
+  const resolution = [
+    ...(updateWon.length > 0 ? ["update's majors win: the admin's line of each driver listed is left out; admin's file in the saved area"] : []),
+    ...(adminWon.length > 0 ? ["admin's value for each field both changed"] : []),
+  ].join('; ');
+  const copy = updateWon.length > 0 ? saveCopy('admin', admin, savedArea(path, names)) : NO_COPY;
+  return { fields: [...merged.conflicts, ...metaConflicts], resolution, copy };
 }
 
 /** R5.3: the table of spec/reintegration.md, keyed by update's `preserve` value. */
@@ -54,7 +72,7 @@ function byPreserve(path: string, admin: ManifestEntry, update: ManifestEntry, m
     return step(path, 'R5', 'conflict', "keep update's content", reason, { resolution, saved: copy.saved, ops: [...copy.ops, ...metaOps] });
   };
   const keepAdmin = (resolution: string, withNew: boolean): PlanStep => {
-    const copy = withNew ? saveCopy('update', update, dotNew(path)) : { ops: [], saved: [] };
+    const copy = withNew ? saveCopy('update', update, dotNew(path)) : NO_COPY;
     return step(path, 'R5', 'conflict', "copy admin's content", reason, { resolution, saved: copy.saved, ops: [putOp('admin', admin, meta), ...copy.ops] });
   };
   switch (preserve) {

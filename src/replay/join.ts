@@ -1,7 +1,7 @@
 /**
  * Three-way merge-join of sorted entry streams: one pass, no Map of a million paths
- * (spec/style.md "Data flow"). Streams must be in bart's bytewise name order, as
- * treeEntries yields them; `<` on byte strings is that order.
+ * (spec/style.md "Data flow"). Streams must be in manifest order, as treeEntries yields
+ * them; `<` on byte strings is bart's bytewise order.
  */
 import type { ManifestEntry } from '../manifest/entry.js';
 import { escapeName } from '../manifest/format.js';
@@ -21,8 +21,9 @@ export interface RootStreams<T> {
 
 /**
  * Yields each path present in any root once, with its entry in each root (or undefined).
- * The streams come in manifest order, which sorts escaped names (`a\040b` after `a.b`):
- * paths are compared in that form.
+ * The streams come in manifest order, which sorts whole lines (spec/bart.md §2.5), so paths
+ * are compared as their lines begin: escaped name, then a space (`a\040b` after `a.b`, and
+ * `a\r` before `a`, since 0x0d < 0x20).
  */
 export async function* joinEntries(streams: RootStreams<AsyncIterable<ManifestEntry>>): AsyncGenerator<JoinedEntry> {
   const its = [streams.base, streams.admin, streams.update].map((s) => s[Symbol.asyncIterator]());
@@ -47,11 +48,11 @@ export async function* joinEntries(streams: RootStreams<AsyncIterable<ManifestEn
 
 interface Head {
   entry: ManifestEntry;
-  /** The name as the manifest orders it. */
+  /** What the manifest sorts by: the line up to the space after the name (the rest only orders lines of one name). */
   key: string;
 }
 
 async function next(it: AsyncIterator<ManifestEntry>): Promise<Head | undefined> {
   const r = await it.next();
-  return r.done ? undefined : { entry: r.value, key: escapeName(r.value.name) };
+  return r.done ? undefined : { entry: r.value, key: `${escapeName(r.value.name)} ` };
 }

@@ -3,7 +3,8 @@
  * than a copy"): a keyed file (driver name -> major number) where a major must never be copied
  * across blindly. update's lines are the start; the admin's additions, changes and deletions
  * follow, except a driver whose major update gave to another driver: that line is left out
- * and reported, and the kernel assigns the driver a free major when it is next added.
+ * and reported, and the kernel assigns the driver a free major when it is next added. Where
+ * update's value wins, the planner keeps the admin's whole file in the saved area.
  */
 export const NAME_TO_MAJOR = '/etc/name_to_major';
 

@@ -9,11 +9,17 @@ import { escapeName } from '../manifest/format.js';
 import type { ApplyReport } from './apply-plan.js';
 import type { Outcome, Plan, PlanStep } from './plan-types.js';
 
+/**
+ * Free text that may quote a path (a refusal's reason) or a record key, or is a sentence (a
+ * majors clash): only a newline must not break the line, spaces stay readable.
+ */
+const oneLine = (text: string): string => text.replace(/\n/g, '\\012');
+
 export function formatStep(s: PlanStep): string {
   const head = `${s.rule.padEnd(3)} ${s.outcome.padEnd(8)} ${escapeName(s.path)}  ${s.action}`;
   const parts = [s.resolution ? `${head} -> ${s.resolution}` : head];
   for (const copy of s.saved) parts.push(`${copy.version}'s version saved as ${escapeName(copy.to)}`);
-  if (s.fields && s.fields.length > 0) parts.push(`fields: ${s.fields.map(escapeName).join(',')}`);
+  if (s.fields && s.fields.length > 0) parts.push(`fields: ${s.fields.map(oneLine).join(',')}`);
   parts.push(`(${s.reason})`);
   return parts.join('; ').replace('; (', '  (');
 }
@@ -57,8 +63,7 @@ export function formatApplyReport(report: ApplyReport, dryRun: boolean): string 
   if (report.alreadyApplied) lines.push('already applied (complete journal): nothing done');
   else if (dryRun) lines.push(`dry run: ${report.units} units would run; nothing written`);
   else lines.push(`applied ${report.ran} of ${report.units} units${report.ran < report.units ? ' (the rest were done before an interruption)' : ''}`);
-  // The reason quotes paths too: only a newline must not break the line.
-  for (const r of report.refused) lines.push(`refused ${escapeName(r.path)}: ${r.why.replace(/\n/g, '\\012')}`);
+  for (const r of report.refused) lines.push(`refused ${escapeName(r.path)}: ${oneLine(r.why)}`);
   for (const r of report.accounts) lines.push(accountLine(r));
   return `${lines.join('\n')}\n`;
 }

@@ -3,6 +3,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { planScenario, STAMP, runScenario } from '../../test/replay/scenario.js';
 import { applyPlan } from './apply-plan.js';
+import { formatPlanTable } from './report.js';
 import { describeTree, dir, file, hardlink, symlink } from '../../test/replay/trees.js';
 
 const base = { etc: dir(), 'etc/hosts': file('127.0.0.1 localhost\n'), 'etc/motd': file('hello\n'), bin: dir(), 'bin/sh': file('ELF sh\0', { mode: 0o755 }) };
@@ -125,13 +126,19 @@ describe('R5: both changed the content', () => {
     expect(describeTree(run.target)['/etc/shadow']).toBe(`F 400 0:0 @1700000000 ${row('$5$adminsecret')}`);
   });
 
-  it('R5.1: merges /etc/name_to_major by driver, leaving out an admin major that update gave to another driver', async () => {
+  it('R5.1: merges /etc/name_to_major by driver, leaving out an admin major that update gave to another driver, the admin\'s file saved', async () => {
     const majors = { ...base, 'etc/name_to_major': file('sd 32\n') };
     const run = await runScenario({
       base: majors, admin: { ...majors, 'etc/name_to_major': file('sd 32\nmine 260\n') }, update: { ...majors, 'etc/name_to_major': file('sd 32\nnew 260\n') },
     });
-    expect(run.step('/etc/name_to_major')).toMatchObject({ outcome: 'conflict', fields: ["mine: major 260 is new's in update"] });
-    expect(describeTree(run.target)['/etc/name_to_major']).toMatch(/ sd 32\nnew 260\n$/);
+    const saved = `/var/preupd/saved/${STAMP}/etc/name_to_major`;
+    expect(run.step('/etc/name_to_major')).toMatchObject({
+      outcome: 'conflict', fields: ["mine: major 260 is new's in update"], saved: [{ version: 'admin', to: saved }],
+      resolution: "update's majors win: the admin's line of each driver listed is left out; admin's file in the saved area",
+    });
+    expect(formatPlanTable(run.plan)).toContain(`admin's version saved as ${saved}; fields: mine: major 260 is new's in update  (`);
+    const t = describeTree(run.target, []);
+    expect([t['/etc/name_to_major'], t[saved]]).toEqual(['F 644 0:0 @1700000000 sd 32\nnew 260\n', 'F 644 0:0 @1700000000 sd 32\nmine 260\n']);
   });
 
   it('R5.2: merges a text file line by line when the edits do not overlap', async () => {
@@ -175,6 +182,33 @@ describe('R5: both changed the content', () => {
     const t = describeTree(run.target, []);
     expect(t['/bin/sh']).toContain('ELF update');
     expect(t[`/var/preupd/saved/${STAMP}/bin/sh`]).toContain('ELF admin');
+  });
+});
+
+describe('R5, R6: a kept version whose name is an entry of its own goes to the saved area', () => {
+  const saved = `/var/preupd/saved/${STAMP}/etc/ro`;
+  const content = (t: Record<string, string>) => (p: string) => t[p]?.replace(/^F \S+ \S+ @\d+ /, '');
+
+  it.each([
+    ['renameold', '/etc/ro.old', { '/etc/ro': 'update\0', '/etc/ro.old': 'admin last cycle\0', [saved]: 'admin latest\0' }, 'admin'],
+    ['renamenew', '/etc/ro.new', { '/etc/ro': 'admin latest\0', '/etc/ro.new': 'admin last cycle\0', [saved]: 'update\0' }, 'update'],
+  ])('preserve=%s, with the admin\'s own %s from a previous cycle', async (preserve, side, expected, version) => {
+    const withRo = { ...base, 'etc/ro': file('v0\0') };
+    const run = await runScenario({
+      base: withRo, admin: { ...withRo, 'etc/ro': file('admin latest\0'), [side.slice(1)]: file('admin last cycle\0') },
+      update: { ...withRo, 'etc/ro': file('update\0') }, preserve: { 'etc/ro': preserve },
+    });
+    expect(run.step('/etc/ro')).toMatchObject({ rule: 'R5', saved: [{ version, to: saved }], resolution: expect.stringContaining(`${side} is taken`) });
+    const t = describeTree(run.target, []);
+    expect(Object.keys(expected).map(content(t))).toEqual(Object.values(expected));
+  });
+
+  it('R6: update\'s version does not land on a .new the admin deleted', async () => {
+    const withNew = { ...base, 'etc/ro': file('v0\n'), 'etc/ro.new': file('leftover\n') };
+    const run = await runScenario({ base: withNew, admin: base, update: { ...withNew, 'etc/ro': file('v1\n') }, preserve: { 'etc/ro': 'true' } });
+    expect(run.step('/etc/ro')).toMatchObject({ rule: 'R6', saved: [{ version: 'update', to: saved }] });
+    const t = describeTree(run.target, []);
+    expect([t['/etc/ro'], t['/etc/ro.new'], content(t)(saved)]).toEqual([undefined, undefined, 'v1\n']);
   });
 });
 
@@ -261,6 +295,20 @@ describe('R9 and names', () => {
     const run = await runScenario({ base, admin: { ...base, [odd]: file('odd\n') }, update: base });
     expect(run.step(`/${odd}`)).toMatchObject({ rule: 'R2' });
     expect(describeTree(run.target)[`/${odd}`]).toContain('odd');
+  });
+
+  it('plans names with bytes below a space, which sort before their prefix ("foo\\r" before "foo")', async () => {
+    const odd = { ...base, foo: file('1\n'), 'foo\r': file('2\n'), 'foo\x01': dir(), 'foo\x01/x': file('3\n'), 'foo\tb': file('4\n'), 'foo-b': file('5\n') };
+    const run = await runScenario({ base: odd, admin: { ...odd, foo: file('changed\n'), 'foo\x01/x': file('changed 3\n') }, update: odd });
+    expect(run.plan.steps.map((s) => [s.path, s.rule])).toEqual([['/foo\x01/x', 'R2'], ['/foo', 'R2']]);
+    expect(describeTree(run.target)['/foo']).toContain('changed');
+  });
+
+  it('R9: a linked name with a newline keeps the plan table one line per step', async () => {
+    const run = await planScenario({ base, admin: { ...base, 'etc/a\nb': file('hi\n'), 'etc/c': hardlink('etc/a\nb') }, update: base });
+    const rows = formatPlanTable(run.plan).split('\n').slice(1, -1);
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toMatch(/^R9 .*\/etc\/c  hard link to \/etc\/a\\012b  \(admin added it; same inode as \/etc\/a\\012b in admin\)$/);
   });
 });
 

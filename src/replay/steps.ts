@@ -24,10 +24,16 @@ export function putOp(from: RootName, entry: ManifestEntry, meta: Metadata = met
  * Keeps a copy of one side's version at `to`. Only files and symlinks can be kept apart from
  * their path; a directory's children are handled path by path anyway.
  */
-export function saveCopy(from: 'admin' | 'update', entry: ManifestEntry, to: string): { ops: Op[]; saved: SavedCopy[] } {
-  if (entry.type !== 'F' && entry.type !== 'L') return { ops: [], saved: [] };
+export function saveCopy(from: 'admin' | 'update', entry: ManifestEntry, to: string): KeptCopy {
+  if (entry.type !== 'F' && entry.type !== 'L') return NO_COPY;
   return { ops: [putOp(from, entry, metadataOf(entry), to)], saved: [{ version: from, to }] };
 }
+
+export interface KeptCopy {
+  readonly ops: readonly Op[];
+  readonly saved: readonly SavedCopy[];
+}
+export const NO_COPY: KeptCopy = { ops: [], saved: [] };
 
 export interface StepDetails {
   readonly resolution?: string;
