@@ -42,6 +42,8 @@ describe('operands', () => {
     [['manifest', 'compare', '--bogus', 'a.m', 'b.m'], 'Unknown argument: bogus'],
     [['diff', 'A', '-'], 'an empty operand names no file (for standard input, name /dev/stdin)'],
     [['manifest', 'compare', 'a.m', 'B'], 'B: Is a directory'],
+    [['manifest', 'create', '-R', 'A', '-o'], '-o needs a value'],
+    [['diff', '-r', '', 'A', 'B'], '-r needs a value'],
   ])('%j: one line that names the problem', async (args, message) => {
     expect(await preupd(args)).toEqual(usage(message));
   });

@@ -13,6 +13,9 @@ export interface CommandContext {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CommandFactory = (ctx: CommandContext) => CommandModule<any, any>;
 
+/** The operands' keys in argv (the others are options). */
+export const OPERAND_NAMES = ['control', 'test'];
+
 /** argv of a command with `[control] [test]` operands. */
 export interface OperandArgs {
   control?: string;

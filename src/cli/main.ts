@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
+import { OPERAND_NAMES } from './command.js';
 import { COMMANDS } from './commands.js';
 import type { CliIo } from './io.js';
 import { runBart } from './bart.js';
-import { EXIT, exitCodeFor } from '../errors.js';
+import { EXIT, exitCodeFor, UsageError } from '../errors.js';
 import { strerror } from '../walk/walk-fs.js';
 import { EXIT_CODES_TEXT, EXIT_PIPE_CLOSED } from './exit-codes.js';
 import { prestartWalkers, WALK_THREADS } from '../walk/pool.js';
@@ -12,13 +13,15 @@ import { prestartWalkers, WALK_THREADS } from '../walk/pool.js';
 const PARSER_CONFIG = { 'parse-positional-numbers': false, 'greedy-arrays': false };
 
 /**
- * A repeated option takes its last value, as bart's getopt does (`-R a -R b` walks b): yargs
- * makes an array of it, which options that add up (`-i a -i b`) declare they want.
+ * Options as getopt gives them: a repeated option takes its last value, as in bart (`-R a
+ * -R b` walks b; yargs makes an array, which options that add up, `-i a -i b`, declare they
+ * want), and an option that takes a value has one (yargs gives '' for `-o` at the end).
  */
-function lastValueWins(argv: Record<string, unknown>, y: { getOptions(): { array: string[] } }): void {
-  const arrays = new Set(y.getOptions().array);
+function getoptValues(argv: Record<string, unknown>, y: { getOptions(): { array: string[]; string: string[] } }): void {
+  const { array, string } = y.getOptions();
   for (const [key, value] of Object.entries(argv)) {
-    if (key !== '_' && key !== '--' && Array.isArray(value) && !arrays.has(key)) argv[key] = value[value.length - 1];
+    if (key !== '_' && key !== '--' && Array.isArray(value) && !array.includes(key)) argv[key] = value[value.length - 1];
+    if (string.includes(key) && !OPERAND_NAMES.includes(key) && argv[key] === '') throw new UsageError(`${key.length === 1 ? '-' : '--'}${key} needs a value`);
   }
 }
 
@@ -33,7 +36,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .scriptName('preupd')
     .usage('$0 <command> [options]')
     .parserConfiguration(PARSER_CONFIG)
-    .middleware(lastValueWins as never, true)
+    .middleware(getoptValues as never, true)
     .strictCommands()
     .strictOptions()
     .demandCommand(1)
