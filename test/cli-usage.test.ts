@@ -44,6 +44,8 @@ describe('operands', () => {
     [['manifest', 'compare', 'a.m', 'B'], 'B: Is a directory'],
     [['manifest', 'create', '-R', 'A', '-o'], '-o needs a value'],
     [['diff', '-r', '', 'A', 'B'], '-r needs a value'],
+    [['--bogus'], 'a command is needed (see preupd --help)'],
+    [['manifest'], 'manifest needs a command: create or compare (see preupd manifest --help)'],
   ])('%j: one line that names the problem', async (args, message) => {
     expect(await preupd(args)).toEqual(usage(message));
   });

@@ -39,7 +39,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .middleware(getoptValues as never, true)
     .strictCommands()
     .strictOptions()
-    .demandCommand(1)
+    .demandCommand(1, 'a command is needed (see preupd --help)')
     .epilogue(EXIT_CODES_TEXT)
     .help()
     .version(false)
