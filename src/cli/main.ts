@@ -2,11 +2,10 @@ import { Readable } from 'node:stream';
 import { OPERAND_NAMES } from './command.js';
 import { COMMANDS } from './commands.js';
 import type { CliIo } from './io.js';
-import { runBart } from './bart.js';
 import { EXIT, exitCodeFor, UsageError } from '../errors.js';
 import { strerror } from '../walk/walk-fs.js';
 import { EXIT_CODES_TEXT, EXIT_PIPE_CLOSED } from './exit-codes.js';
-import { prestartWalkers, WALK_THREADS } from '../walk/pool.js';
+import { prestartWalkers, WALK_THREADS } from '../walk/prestart.js';
 
 
 /** Operands are names (`-I -- 0x10` is not 16); an array option takes one value per flag. */
@@ -27,7 +26,8 @@ function getoptValues(argv: Record<string, unknown>, y: { getOptions(): { array:
 
 /** Runs preupd with `argv` (without node and script) and resolves to the exit status. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  if (argv[0] === 'bart') return runBart(argv.slice(1), io);
+  // Loaded only for bart: other commands start without its modules.
+  if (argv[0] === 'bart') return (await import('./bart.js')).runBart(argv.slice(1), io);
   let status = 0;
   const ctx = { io, exit: (code: number) => void (status = code) };
   // Loaded here, after main() has started the walking threads (yargs takes ~0.1 s to load).

@@ -8,9 +8,7 @@
  * A thread whose job is not being written waits while BUFFERED is over MAX_BUFFERED: memory
  * stays bounded, and the job being written never waits, so the walk always advances.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { enterBase, type HeldDirectory } from './base-directory.js';
 import { contextFactory, pairContextFactory, type PairSettings, type WalkSettings } from './context.js';
 import { hashContents } from './describe-entry.js';
@@ -18,6 +16,9 @@ import { runJob, type JobOutput, type WalkJob } from './job-walk.js';
 import { runPairJob, type PairJob } from './pair-walk.js';
 import type { WalkFs } from './walk-fs.js';
 import { OrderedOutput, type Piece, type WalkOutput } from './walker.js';
+import { takeWorkers, workersAvailable } from './prestart.js';
+
+export { WALK_THREADS, workersAvailable } from './prestart.js';
 
 /** The contents field of a file, and bart's message when it could not be read. */
 export interface HashedFile {
@@ -52,10 +53,6 @@ export const BUFFERED = 2;
 export const MAX_BUFFERED = 32 << 20;
 // Files per hashing message: small files take ~20 µs each, a message ~50 µs.
 const HASH_BATCH = 16;
-
-// Memory: a walking thread's garbage is short-lived; a small young generation keeps RSS
-// down (230k entries: 236 -> 176 MB) at no cost in time.
-const YOUNG_GENERATION = { maxYoungGenerationSizeMb: 4 };
 
 /** What a walking thread is told once, before any job. */
 export interface WorkerInit {
@@ -176,44 +173,6 @@ class InThreadOutput<J> extends PieceWriter<J> {
  */
 export async function openPool(settings: PoolSettings, threads: number, fs: WalkFs, tuning?: InThreadTuning): Promise<WalkPool> {
   return threads > 0 && workersAvailable() ? workerPool(settings, threads) : inThreadPool(settings, fs, tuning);
-}
-
-const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
-
-// Walking threads on the benchmark machines (2 cores; more threads only contend for them).
-export const WALK_THREADS = 2;
-
-let prestarted: Worker[] = [];
-
-/**
- * Starts walking threads ahead of need, so that they boot (~0.1 s each: an isolate and the
- * walking modules) while the command line is still being parsed. Unused, they do not keep
- * the process alive.
- */
-export function prestartWalkers(threads: number): void {
-  if (!workersAvailable()) return;
-  prestarted = Array.from({ length: threads }, () => {
-    const worker = spawnWorker();
-    worker.unref();
-    return worker;
-  });
-}
-
-function spawnWorker(): Worker {
-  return new Worker(WORKER_FILE, { resourceLimits: YOUNG_GENERATION });
-}
-
-/** `threads` workers, the prestarted ones first. */
-function takeWorkers(threads: number): Worker[] {
-  const taken = prestarted.splice(0, threads);
-  for (const worker of taken) worker.ref();
-  while (taken.length < threads) taken.push(spawnWorker());
-  return taken;
-}
-
-/** Whether worker threads can be used (the compiled worker exists next to this module). */
-export function workersAvailable(): boolean {
-  return existsSync(WORKER_FILE);
 }
 
 interface ActiveWalk {
