@@ -40,12 +40,21 @@ export function parseImageConfig(text: string): ImageConfig {
   }
   const versionText = sections.get('image')?.get('version');
   const version = versionText !== undefined && /^\d+$/.test(versionText) ? Number(versionText) : undefined;
+  // pkg writes facet names URL-quoted (`facet.locale.%2A`), so that they may hold '/'.
   const facets = new Map<string, boolean>();
-  for (const [name, value] of sections.get('facet') ?? []) facets.set(name, value.toLowerCase() === 'true');
+  for (const [name, value] of sections.get('facet') ?? []) facets.set(urlUnquote(name), value.toLowerCase() === 'true');
+  // pkg's imageconfig.py sets the zone variant on load when the file has none.
+  const variants = new Map(sections.get('variant') ?? []);
+  if (!variants.has(ZONE)) variants.set(ZONE, 'global');
   return {
     ...(version === undefined ? {} : { version }),
-    variants: new Map(sections.get('variant') ?? []),
+    variants,
     facets,
     sections,
   };
 }
+
+const ZONE = 'variant.opensolaris.zone';
+
+/** Python's urllib.unquote: each %XX is that byte; anything else stays as it is. */
+const urlUnquote = (text: string): string => text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));

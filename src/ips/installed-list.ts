@@ -69,8 +69,9 @@ async function listFromLinks(layout: ImageLayout): Promise<InstalledPackage[]> {
     const version = unquote(name.slice(at + 1), dir);
     const marker = join(layout.meta, 'pkg', pkgQuote(stem), pkgQuote(version), 'installed');
     const text = await readFile(marker, 'utf8').catch(ignoreMissing);
-    // Content is `VERSION_1\n<publisher>` (ips 2009 `image.py` `add_install_file`).
-    const publisher = text?.split('\n')[1]?.trim() || undefined;
+    // Content is `VERSION_1\n<publisher>` (ips 2009 `image.py` `add_install_file`), the
+    // preferred publisher's name marked `_PRE_` (pkg5 fmri.py PREF_PUB_PFX).
+    const publisher = text?.split('\n')[1]?.trim().replace(/^_PRE_/, '') || undefined;
     found.push(installed(publisher, stem, version));
   }
   return found;

@@ -31,4 +31,10 @@ describe('buildPathIndex', () => {
     expect([...index.keys()]).toEqual(['etc', 'etc/l']);
     expect(preserveOf(index, 'etc')).toBeUndefined();
   });
+
+  // Bug: tree paths are byte strings, the index manifest text: etc/café.conf found nothing.
+  it('finds the preserve of a non-ASCII path named by its bytes, as trees name it', () => {
+    const index = buildPathIndex([deliver('pkg:/a', 'file 1 path=etc/café.conf preserve=renamenew')]);
+    expect(preserveOf(index, Buffer.from('/etc/café.conf').toString('latin1'))).toBe('renamenew');
+  });
 });

@@ -58,8 +58,12 @@ function resolve(list: readonly Delivery[]): PathEntry {
 
 const isFile = (d: Delivery): boolean => d.action.type === 'file';
 
-/** The `preserve` value pkg applies to a path (`/etc/passwd` or `etc/passwd`), if any. */
+/**
+ * The `preserve` value pkg applies to a path (`/etc/passwd` or `etc/passwd`), if any. `path`
+ * is a byte string, as manifests of trees name entries (manifest/entry.ts); the index has the
+ * package manifests' text, read as UTF-8.
+ */
 export function preserveOf(index: ReadonlyMap<string, PathEntry>, path: string): string | undefined {
-  const entry = index.get(path.replace(/^\/+/, ''));
+  const entry = index.get(Buffer.from(path.replace(/^\/+/, ''), 'latin1').toString('utf8'));
   return entry?.action.type === 'file' ? attr(entry.action, 'preserve') : undefined;
 }

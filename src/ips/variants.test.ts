@@ -15,8 +15,11 @@ describe('actionApplies', () => {
     expect(actionApplies(file(['variant.arch', 'sparc']), image)).toBe(false);
   });
 
-  it('counts a variant the image never set as false', () => {
-    expect(actionApplies(file(['variant.opensolaris.zone', 'nonglobal']), image)).toBe(false);
+  // Bug: such a variant counted as false, and e1000g.conf (variant.opensolaris.zone=global)
+  // dropped out of images whose config does not state the zone.
+  it('allows any value of a variant the image does not set, but only false of a debug variant', () => {
+    expect(actionApplies(file(['variant.opensolaris.zone', 'global']), image)).toBe(true);
+    expect(actionApplies(file(['variant.opensolaris.imagetype', 'full']), image)).toBe(true);
     expect(actionApplies(file(['variant.debug.osnet', 'true']), image)).toBe(false);
     expect(actionApplies(file(['variant.debug.osnet', 'false']), image)).toBe(true);
   });
@@ -45,14 +48,16 @@ describe('facetIsOn', () => {
 });
 
 describe('parseImageConfig', () => {
-  it('reads version, variants, facets and ConfigParser continuation lines', () => {
+  it('reads version, variants, facets (unquoted) and ConfigParser continuation lines', () => {
     const config = parseImageConfig(
-      '# pkg5.image\n[image]\nversion = 4\n\n[variant]\nvariant.arch = i386\n[facet]\nfacet.doc.* = False\n' +
+      '# pkg5.image\n[image]\nversion = 4\n\n[variant]\nvariant.arch = i386\n[facet]\nfacet.doc.%2A = False\nfacet.a%2Fb = True\n' +
         '[property]\nsignature-policy = verify\nkeys = a\n  b\n',
     );
     expect(config.version).toBe(4);
-    expect([...config.variants]).toEqual([['variant.arch', 'i386']]);
-    expect([...config.facets]).toEqual([['facet.doc.*', false]]);
+    // pkg's own defaults on load: the zone is global unless stated.
+    expect([...config.variants]).toEqual([['variant.arch', 'i386'], ['variant.opensolaris.zone', 'global']]);
+    // pkg writes facet names URL-quoted; `facet.doc.%2A` never matched as a pattern.
+    expect([...config.facets]).toEqual([['facet.doc.*', false], ['facet.a/b', true]]);
     expect(config.sections.get('property')?.get('keys')).toBe('a\nb');
   });
 });

@@ -8,8 +8,9 @@ export interface ImageVariants {
 
 /**
  * Whether pkg installs this action in the image (pkg5 `_varcet.c` `_allow_variant`,
- * `_allow_facet`): every `variant.*` tag must equal the image's value, a variant the image
- * never set counting as `false`; every facet tagged `all` must be on, and if other facet
+ * `_allow_facet`): every `variant.*` tag must equal the image's value, where the image sets
+ * one (a variant it does not set allows any value, except that a `variant.debug.*` tag must
+ * be `false`); every facet tagged `all` must be on, and if other facet
  * tags are present, at least one of them must be on. A repeated variant or facet tag (a
  * list) is never allowed, as in pkg.
  */
@@ -21,7 +22,8 @@ export function actionApplies(action: Action, image: ImageVariants): boolean {
     if (!isVariant && !key.startsWith('facet.')) continue;
     if (typeof value !== 'string') return false;
     if (isVariant) {
-      if (value !== (image.variants.get(key) ?? 'false')) return false;
+      const set = image.variants.get(key);
+      if (set === undefined ? key.startsWith('variant.debug.') && value !== 'false' : value !== set) return false;
     } else if (value === 'all') {
       if (!facetIsOn(image, key)) return false;
     } else {

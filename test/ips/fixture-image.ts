@@ -34,7 +34,8 @@ export async function buildImage(image: FixtureImage): Promise<string> {
     // A 2009 cfg_cache states no version: pkg then recognises v2 by its catalog/ directory.
     ...(image.format === 2 ? [] : ['[image]', `version = ${image.format}`, '']),
     '[variant]', ...Object.entries(image.variants ?? {}).map(([k, v]) => `${k} = ${v}`), '',
-    '[facet]', ...Object.entries(image.facets ?? {}).map(([k, v]) => `${k} = ${v ? 'True' : 'False'}`), '',
+    // pkg quotes facet names (imageconfig.py), so that they may hold '/'.
+    '[facet]', ...Object.entries(image.facets ?? {}).map(([k, v]) => `${quote(k)} = ${v ? 'True' : 'False'}`), '',
   ].join('\n');
   await put(join(meta, image.format === 4 ? 'pkg5.image' : 'cfg_cache'), config);
   const catalog: Record<string, Record<string, unknown[]>> = {};
@@ -48,7 +49,9 @@ export async function buildImage(image: FixtureImage): Promise<string> {
     }
     if (image.format === 2) {
       await put(join(meta, 'state/installed', `${stem}@${version}`), '');
-      await put(join(meta, 'pkg', stem, version, 'installed'), `VERSION_1\n${pkg.publisher}`);
+      // The preferred publisher (the first package's, here) is marked as pkg marks it.
+      const preferred = pkg.publisher === image.packages[0]?.publisher ? '_PRE_' : '';
+      await put(join(meta, 'pkg', stem, version, 'installed'), `VERSION_1\n${preferred}${pkg.publisher}`);
     } else {
       const stems = (catalog[pkg.publisher] ??= {});
       (stems[pkg.stem] ??= []).push({ version: pkg.version, metadata: { states: [2, 4] } });
