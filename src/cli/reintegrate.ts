@@ -6,10 +6,12 @@ import { readFileSync } from 'node:fs';
 import { fromCwd } from './io.js';
 import { InputError, UsageError } from '../errors.js';
 import { applyPlan } from '../replay/apply-plan.js';
+import { planOfJournal } from '../replay/journal.js';
 import { parsePlanJson, toAsciiJson } from '../replay/plan-json.js';
 import { readImageIfAny } from '../replay/plan-trees.js';
 import type { Plan } from '../replay/plan-types.js';
 import { applyReportJson, countOutcomes, formatApplyReport, formatPlanTable } from '../replay/report.js';
+import { safeTarget } from '../replay/safe-target.js';
 import { checkTargetIsCopyOfUpdate } from '../replay/target-check.js';
 import { strerror } from '../walk/walk-fs.js';
 import type { CommandFactory } from './command.js';
@@ -51,7 +53,9 @@ export const reintegrateCommand: CommandFactory = ({ io, exit }) => ({
     const { plan: fresh, roots } = await planFromArgs(args, io);
     // The roots are read-only inputs; writing into one would change what the plan was made from.
     if (Object.values(roots).includes(target)) throw new UsageError('--target must be a copy of update, not base, admin or update itself');
-    const plan = args.plan === undefined ? fresh : reviewedPlan(args.plan, fresh, io.cwd);
+    const chosen = args.plan === undefined ? fresh : reviewedPlan(args.plan, fresh, io.cwd);
+    // An interrupted or finished apply of these inputs goes on with its own plan and stamp.
+    const plan = planOfJournal(safeTarget(target), chosen);
     checkTargetIsCopyOfUpdate(target, roots.update, plan);
     const image = await readImageIfAny(roots.update);
     const report = applyPlan(plan, {

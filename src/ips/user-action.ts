@@ -1,5 +1,5 @@
 import { type Action, attr, attrList } from './action.js';
-import { type Tables, findRecord, mismatch, nextFreeId, putRecord, records, removeRecord } from './account-tables.js';
+import { type Tables, findRecord, loadTables, mismatch, nextFreeId, putRecord, records, removeRecord, saveTables } from './account-tables.js';
 
 /**
  * pkg's `user.py` (pkg5(OI)) over /etc/passwd, /etc/shadow, /etc/group and
@@ -104,6 +104,32 @@ export function installUser(tables: Tables, action: Action, today: number): { ap
   if ((out.get('ftpuser') ?? 'true') === 'true') removeRecord(tables.ftpusers, name);
   else if (!findRecord(tables.ftpusers, name)) putRecord(tables.ftpusers, [name]);
   return { applied: true, notes: joinGroups(tables, name, attrList(action, 'group-list')) };
+}
+
+/**
+ * Puts back the rows of a user that a merge lost (spec/reintegration.md "Files that need more
+ * than a copy"): a missing passwd or shadow row is written as installUser would write it. A row
+ * that is there is the admin's and stays as it is, fields, ftpusers and group memberships
+ * included (illumos.md §3: local edits to a package user survive). Undefined when no row is
+ * missing; mutates `tables`.
+ */
+export function restoreUser(tables: Tables, action: Action, today: number): { problems: string[]; applied: boolean; notes: string[] } | undefined {
+  const name = attr(action, 'username') ?? '';
+  const passwd = findRecord(tables.passwd, name);
+  const shadow = findRecord(tables.shadow, name);
+  if (passwd && shadow) return undefined;
+  const problems = [...(passwd ? [] : [mismatch('username', undefined, name)]), ...(shadow ? [] : [mismatch('shadow', undefined, name)])];
+  // Installed on a copy: only the missing rows are taken from what pkg would write.
+  const scratch = loadTables(saveTables(tables));
+  const { applied, notes } = installUser(scratch, action, today);
+  if (!applied) return { problems, applied, notes };
+  if (!shadow) putRecord(tables.shadow, findRecord(scratch.shadow, name) ?? []);
+  if (!passwd) {
+    putRecord(tables.passwd, findRecord(scratch.passwd, name) ?? []);
+    tables.ftpusers.lines = scratch.ftpusers.lines;
+    tables.group.lines = scratch.group.lines;
+  }
+  return { problems, applied, notes };
 }
 
 /** Adds the user to each listed group; never removes (the union rule). */

@@ -1,15 +1,17 @@
 /**
  * applyPlan: carries out a Plan in the target, journaled and resumable (spec/reintegration.md
  * "Safety"). It does only what the plan says; a path it may not write is refused and reported,
- * and the rest goes on. `dryRun` checks every path and writes nothing, not even the journal.
+ * and the rest goes on. `dryRun` plays the same run on an in-memory view of the target and
+ * writes nothing, not even the journal: it reports the refusals and account re-applications
+ * the real run would.
  */
 import type { AccountActionReport, Action } from '../ips/index.js';
-import { applyOp, type OpContext, writeTargetFile } from './apply-op.js';
-import { checkAccounts } from './account-check.js';
-import { openJournal, journalPath } from './journal.js';
+import { applyOp, type OpContext, simulateOp, writeTargetFile } from './apply-op.js';
+import { checkAccounts, predictAccounts } from './account-check.js';
+import { journalPath, journalPlanPath, openJournal, planOfJournal, readJournal, type Refusal, type UnitOutcome } from './journal.js';
 import { formatPlanJson } from './plan-json.js';
 import type { Op, Plan, RootName } from './plan-types.js';
-import { RefusedPathError, safeTarget } from './safe-target.js';
+import { RefusedPathError, safeTarget, targetView } from './safe-target.js';
 
 const OWNER_ONLY = { mode: 0o600, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
 
@@ -25,10 +27,7 @@ export interface ApplyOptions {
   readonly crashPoint?: (label: string) => void;
 }
 
-export interface Refusal {
-  readonly path: string;
-  readonly why: string;
-}
+export type { Refusal } from './journal.js';
 
 export interface ApplyReport {
   /** A complete journal for this plan was found: nothing was done again. */
@@ -36,6 +35,7 @@ export interface ApplyReport {
   readonly units: number;
   /** Units carried out now (after a crash, the ones not done before). */
   readonly ran: number;
+  /** Every refusal of the journaled run, earlier processes' included. */
   readonly refused: readonly Refusal[];
   readonly accounts: readonly AccountActionReport[];
 }
@@ -62,57 +62,98 @@ export function executionUnits(plan: Plan): Unit[] {
   return [...removals.reverse(), ...writes];
 }
 
-export function applyPlan(plan: Plan, options: ApplyOptions): ApplyReport {
+/**
+ * Carries out `given`, or, when an earlier apply of the same inputs was started, the plan its
+ * journal kept: a fresh plan of the same inputs names its saved copies with another stamp, and
+ * a resume must not split them between two (callers print planOfJournal's plan).
+ */
+export function applyPlan(given: Plan, options: ApplyOptions): ApplyReport {
   const target = safeTarget(options.target);
-  const ctx: OpContext = { target, roots: options.roots, crashPoint: options.crashPoint ?? (() => {}) };
+  const plan = planOfJournal(target, given);
+  if (options.dryRun) return dryRun(plan, options);
+  const ctx: OpContext = { target, roots: options.roots, names: { stamp: plan.stamp }, crashPoint: options.crashPoint ?? (() => {}) };
   const units = executionUnits(plan);
-  const refused: Refusal[] = [];
-  const refuse = (err: unknown) => {
-    if (!(err instanceof RefusedPathError)) throw err;
-    refused.push({ path: err.path, why: err.why });
-  };
-  if (options.dryRun) {
-    for (const op of units.flatMap((u) => u.ops)) {
-      try {
-        target.check(op.path);
-      } catch (err) {
-        refuse(err);
-      }
-    }
-    return { alreadyApplied: false, units: units.length, ran: 0, refused, accounts: [] };
-  }
   // Opened first: a corrupt journal stops everything before a byte is written.
   const journal = openJournal(target, plan);
   try {
-    if (journal.complete) return { alreadyApplied: true, units: units.length, ran: 0, refused, accounts: [] };
+    const refused = [...journal.earlier.refused];
+    const accounts = [...journal.earlier.accounts];
+    if (journal.complete) return { alreadyApplied: true, units: units.length, ran: 0, refused, accounts };
     // The plan is kept beside its journal before the first change (spec "Safety").
-    writeTargetFile(journalPath(plan).replace(/\.log$/, '.plan.json'), formatPlanJson(plan), OWNER_ONLY, ctx);
+    if (!journal.planKept) writeTargetFile(journalPlanPath(plan), formatPlanJson(plan), OWNER_ONLY, ctx);
     let ran = 0;
     for (const [i, unit] of units.entries()) {
       if (journal.done.has(i)) continue;
       journal.begin(i);
+      const refusedNow: Refusal[] = [];
       try {
         for (const op of unit.ops) withContext(op, () => applyOp(op, ctx));
       } catch (err) {
-        refuse(err);
+        refusedNow.push(refusal(err));
       }
-      journal.finish(i);
+      journal.finish(i, { refused: refusedNow });
+      refused.push(...refusedNow);
       ran++;
     }
-    let accounts: AccountActionReport[] = [];
-    if (options.accountActions && options.accountActions.length > 0) {
-      const today = options.today ?? Math.floor(Date.now() / 86_400_000);
+    // The account check is the last unit: journaled like the others, so its report survives a rerun.
+    const accountUnit = units.length;
+    if (hasAccountActions(options) && !journal.done.has(accountUnit)) {
+      journal.begin(accountUnit);
+      let outcome: UnitOutcome;
       try {
-        accounts = checkAccounts(options.accountActions, today, ctx);
+        outcome = { refused: [], accounts: checkAccounts(options.accountActions, today(options), ctx) };
       } catch (err) {
-        refuse(err);
+        outcome = { refused: [refusal(err)], accounts: [] };
       }
+      journal.finish(accountUnit, outcome);
+      refused.push(...outcome.refused);
+      accounts.push(...outcome.accounts);
     }
     journal.finishAll();
     return { alreadyApplied: false, units: units.length, ran, refused, accounts };
   } finally {
     journal.close();
   }
+}
+
+/** The run applyPlan would make, played on a view of the target; a resume's dry run skips the units done. */
+function dryRun(plan: Plan, options: ApplyOptions): ApplyReport {
+  const units = executionUnits(plan);
+  const journal = readJournal(safeTarget(options.target), plan);
+  const refused = [...journal.earlier.refused];
+  const accounts = [...journal.earlier.accounts];
+  if (journal.complete) return { alreadyApplied: true, units: units.length, ran: 0, refused, accounts };
+  const view = targetView(options.target);
+  // The journal and the plan beside it are written first.
+  view.makeParents(journalPath(plan));
+  for (const path of [journalPath(plan), journalPlanPath(plan)]) view.set(path, 'file');
+  const ctx = { roots: options.roots, names: { stamp: plan.stamp } };
+  for (const [i, unit] of units.entries()) {
+    if (journal.done.has(i)) continue;
+    try {
+      for (const op of unit.ops) simulateOp(op, view, ctx);
+    } catch (err) {
+      refused.push(refusal(err));
+    }
+  }
+  if (hasAccountActions(options) && !journal.done.has(units.length)) {
+    try {
+      accounts.push(...predictAccounts(options.accountActions, today(options), view));
+    } catch (err) {
+      refused.push(refusal(err));
+    }
+  }
+  return { alreadyApplied: false, units: units.length, ran: 0, refused, accounts };
+}
+
+const hasAccountActions = (options: ApplyOptions): options is ApplyOptions & { accountActions: readonly Action[] } =>
+  options.accountActions !== undefined && options.accountActions.length > 0;
+const today = (options: ApplyOptions): number => options.today ?? Math.floor(Date.now() / 86_400_000);
+
+/** A refusal as reported; any other error stops the apply. */
+function refusal(err: unknown): Refusal {
+  if (!(err instanceof RefusedPathError)) throw err;
+  return { path: err.path, why: err.why };
 }
 
 /** "applying plan: /etc/hosts: EACCES ..." (spec/style.md "Errors"); refusals pass through. */

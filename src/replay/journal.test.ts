@@ -1,7 +1,9 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/replay/trees.js';
-import { journalPath, openJournal } from './journal.js';
+import { formatAction, parseAction } from '../ips/index.js';
+import { journalPath, journalPlanPath, openJournal, planOfJournal, readJournal } from './journal.js';
+import { formatPlanJson } from './plan-json.js';
 import type { Plan } from './plan-types.js';
 import { safeTarget } from './safe-target.js';
 
@@ -48,5 +50,25 @@ describe('journal', () => {
     expect(() => openJournal(safeTarget(root), plan())).toThrow(`${file}:2: corrupt journal record`);
     writeFileSync(file, 'garbage\n');
     expect(() => openJournal(safeTarget(root), plan())).toThrow(`${file}:1: corrupt journal record`);
+  });
+
+  it('gives back what earlier units reported, refusals and re-applied accounts', () => {
+    const root = tempDir();
+    const first = openJournal(safeTarget(root), plan());
+    first.finish(0, { refused: [{ path: '/fifo', why: 'no mknod' }] });
+    first.finish(1, { accounts: [{ action: parseAction('user username=svc uid=60'), name: 'svc', problems: ['p'], applied: true, notes: [] }] });
+    first.close();
+    const { earlier } = readJournal(safeTarget(root), plan());
+    expect(earlier.refused).toEqual([{ path: '/fifo', why: 'no mknod' }]);
+    expect(earlier.accounts.map((r) => [formatAction(r.action), r.name, r.applied])).toEqual([['user uid=60 username=svc', 'svc', true]]);
+  });
+
+  it('hands back the plan it was started with to a resume with a fresh plan of the same inputs', () => {
+    const root = tempDir();
+    const first = plan();
+    mkdirSync(`${root}/var/preupd/journal`, { recursive: true });
+    writeFileSync(`${root}${journalPlanPath(first)}`, formatPlanJson(first));
+    expect(planOfJournal(safeTarget(root), { ...first, stamp: '20991231T235959Z' })).toEqual(first);
+    expect(() => planOfJournal(safeTarget(root), plan('changed'))).toThrow('plan of other inputs than its journal');
   });
 });

@@ -1,40 +1,96 @@
 /**
  * The write-ahead log of an apply (spec/reintegration.md "Safety"): one JSON line per record
  * in `<state>/journal/<plan id>.log` inside the target, synced before the work it announces.
- * Units are idempotent, so resuming redoes every unit without a `done` record.
+ * Units are idempotent, so resuming redoes every unit without a `done` record. A `done` record
+ * carries what its unit reported (refusals, account re-applications), so a resume or a rerun
+ * reports the whole run, not only what its own process did.
  */
 import * as fs from 'node:fs';
 import { InputError } from '../errors.js';
+import { type AccountActionReport, formatAction, parseAction } from '../ips/index.js';
+import { parsePlanJson } from './plan-json.js';
 import { STATE_DIR, type Plan } from './plan-types.js';
 import { lstatOrUndefined, RefusedPathError, type SafeTarget } from './safe-target.js';
 
+/** A path the executor would not write; reported, never fatal. */
+export interface Refusal {
+  readonly path: string;
+  readonly why: string;
+}
+
+/** What a unit reported. */
+export interface UnitOutcome {
+  readonly refused: readonly Refusal[];
+  readonly accounts: readonly AccountActionReport[];
+}
+
+/** An account report as the journal holds it: the action as text. */
+type JournaledAccount = Omit<AccountActionReport, 'action'> & { readonly action: string };
+
 type JournalRecord =
   | { readonly plan: string; readonly fingerprint: Plan['inputs']['fingerprint'] }
-  | { readonly unit: number; readonly state: 'begin' | 'done' }
+  | { readonly unit: number; readonly state: 'begin' }
+  | { readonly unit: number; readonly state: 'done'; readonly refused?: readonly Refusal[]; readonly accounts?: readonly JournaledAccount[] }
   | { readonly state: 'complete' };
 
 export interface Journal {
   readonly done: ReadonlySet<number>;
   readonly complete: boolean;
+  /** What the units done before this opening reported, in the order they were done. */
+  readonly earlier: UnitOutcome;
+  /** The plan is already kept beside the journal (journalPlanPath). */
+  readonly planKept: boolean;
   begin(unit: number): void;
-  finish(unit: number): void;
+  finish(unit: number, outcome?: Partial<UnitOutcome>): void;
   finishAll(): void;
   close(): void;
 }
 
 export const journalPath = (plan: Plan): string => `${STATE_DIR}/journal/${plan.id}.log`;
+/** The plan beside its journal: the one a resume carries on with (its stamp names saved copies). */
+export const journalPlanPath = (plan: Plan): string => `${STATE_DIR}/journal/${plan.id}.plan.json`;
+
+/**
+ * The plan an earlier apply of the same inputs was started with, when there is one: a resume
+ * must carry on with it, since a fresh plan of the same inputs names its saved copies (the
+ * saved area, lost+found) with another stamp. Otherwise `plan` itself.
+ */
+export function planOfJournal(target: SafeTarget, plan: Plan): Plan {
+  const path = journalPlanPath(plan);
+  const at = target.check(path);
+  const st = lstatOrUndefined(at);
+  if (!st) return plan;
+  const file = `${target.root}${path}`;
+  if (!st.isFile()) throw new RefusedPathError(path, 'the journal\'s plan is not a regular file');
+  const journaled = parsePlanJson(fs.readFileSync(at, 'latin1'), file);
+  if (journaled.id !== plan.id || JSON.stringify(journaled.inputs.fingerprint) !== JSON.stringify(plan.inputs.fingerprint)) {
+    throw new InputError(file, undefined, 'plan of other inputs than its journal');
+  }
+  return journaled;
+}
+
+/** What an earlier apply of this plan recorded, read only (a dry run predicts a resume from it). */
+export function readJournal(target: SafeTarget, plan: Plan): Pick<Journal, 'done' | 'complete' | 'earlier'> {
+  const path = journalPath(plan);
+  return readRecords(journalText(target, path), `${target.root}${path}`, plan);
+}
+
+function journalText(target: SafeTarget, path: string): string {
+  const at = target.check(path);
+  const existing = lstatOrUndefined(at);
+  if (existing && !existing.isFile()) throw new RefusedPathError(path, 'the journal is not a regular file');
+  return existing ? fs.readFileSync(at, 'latin1') : '';
+}
 
 /** Reads what an earlier, interrupted apply of this plan recorded, then appends to it. */
 export function openJournal(target: SafeTarget, plan: Plan): Journal {
   const path = journalPath(plan);
   // preupd's own directories are private: saved copies may hold the admin's secrets (shadow).
   target.makeParents(path, (dir) => ({ mode: dir === STATE_DIR || dir.startsWith(`${STATE_DIR}/`) ? 0o700 : 0o755 }));
-  const at = target.check(path);
-  const existing = lstatOrUndefined(at);
-  if (existing && !existing.isFile()) throw new RefusedPathError(path, 'the journal is not a regular file');
-  const text = existing ? fs.readFileSync(at, 'latin1') : '';
-  const { done, complete, fresh } = readRecords(text, `${target.root}${path}`, plan);
-  const fd = fs.openSync(at, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, 0o600);
+  const text = journalText(target, path);
+  const { done, complete, fresh, earlier } = readRecords(text, `${target.root}${path}`, plan);
+  const planKept = lstatOrUndefined(target.check(journalPlanPath(plan))) !== undefined;
+  const fd = fs.openSync(target.check(path), fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, 0o600);
   // Drop a torn last record, so the next one starts on a line of its own.
   fs.ftruncateSync(fd, text.lastIndexOf('\n') + 1);
   const append = (record: JournalRecord) => {
@@ -45,18 +101,26 @@ export function openJournal(target: SafeTarget, plan: Plan): Journal {
   return {
     done,
     complete,
+    earlier,
+    planKept,
     begin: (unit) => append({ unit, state: 'begin' }),
-    finish: (unit) => append({ unit, state: 'done' }),
+    finish: (unit, { refused = [], accounts = [] } = {}) => append({
+      unit, state: 'done',
+      ...(refused.length > 0 ? { refused } : {}),
+      ...(accounts.length > 0 ? { accounts: accounts.map((r) => ({ ...r, action: formatAction(r.action) })) } : {}),
+    }),
     finishAll: () => append({ state: 'complete' }),
     close: () => fs.closeSync(fd),
   };
 }
 
 /** A torn last line (killed mid-write) is dropped; anything else unreadable is a corrupt journal. */
-function readRecords(text: string, file: string, plan: Plan): { done: Set<number>; complete: boolean; fresh: boolean } {
+function readRecords(text: string, file: string, plan: Plan): { done: Set<number>; complete: boolean; fresh: boolean; earlier: UnitOutcome } {
   const lines = text.split('\n');
   lines.pop(); // after the last newline: empty, or a torn record
   const done = new Set<number>();
+  const refused: Refusal[] = [];
+  const accounts: AccountActionReport[] = [];
   let complete = false;
   lines.forEach((line, i) => {
     const record = parse(line, file, i + 1);
@@ -64,18 +128,35 @@ function readRecords(text: string, file: string, plan: Plan): { done: Set<number
       if (!('plan' in record) || record.plan !== plan.id || JSON.stringify(record.fingerprint) !== JSON.stringify(plan.inputs.fingerprint)) {
         throw new InputError(file, 1, 'journal of another plan');
       }
-    } else if ('unit' in record && record.state === 'done') done.add(record.unit);
-    else if ('state' in record && record.state === 'complete') complete = true;
+    } else if ('unit' in record && record.state === 'done') {
+      done.add(record.unit);
+      refused.push(...(record.refused ?? []));
+      accounts.push(...(record.accounts ?? []).map((r) => ({ ...r, action: parseAction(r.action) })));
+    } else if ('state' in record && record.state === 'complete') complete = true;
   });
-  return { done, complete, fresh: lines.length === 0 };
+  return { done, complete, fresh: lines.length === 0, earlier: { refused, accounts } };
 }
+
+const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
+const isRefusal = (v: unknown): boolean => typeof (v as Refusal)?.path === 'string' && typeof (v as Refusal).why === 'string';
+function isJournaledAccount(v: unknown): boolean {
+  const r = v as JournaledAccount;
+  if (typeof r?.action !== 'string' || typeof r.name !== 'string' || typeof r.applied !== 'boolean' || !isStrings(r.problems) || !isStrings(r.notes)) return false;
+  try {
+    return ['user', 'group'].includes(parseAction(r.action).type);
+  } catch {
+    return false;
+  }
+}
+const isListOf = (v: unknown, ok: (item: unknown) => boolean): boolean => v === undefined || (Array.isArray(v) && v.every(ok));
 
 function parse(line: string, file: string, lineNo: number): JournalRecord {
   try {
     const record = JSON.parse(line) as JournalRecord;
     const valid =
       ('plan' in record && typeof record.plan === 'string') ||
-      ('unit' in record && Number.isInteger(record.unit) && (record.state === 'begin' || record.state === 'done')) ||
+      ('unit' in record && Number.isInteger(record.unit) && (record.state === 'begin' ||
+        (record.state === 'done' && isListOf(record.refused, isRefusal) && isListOf(record.accounts, isJournaledAccount)))) ||
       (record as { state?: unknown }).state === 'complete';
     if (valid) return record;
   } catch {

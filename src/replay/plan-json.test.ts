@@ -11,6 +11,12 @@ const planWith = (path: string): Plan => ({
   steps: [{ path, rule: 'R2', outcome: 'carried', action: 'delete file', reason: 'admin deleted it', saved: [], ops: [{ op: 'remove', path, type: 'F' }] }],
 });
 
+const meta = { mode: 0o644, uid: 0, gid: 0, acl: '' };
+const putF = { op: 'put', path: '/f', from: 'admin', source: '/f', type: 'F', meta, mtime: 1_700_000_000 };
+/** A plan whose one step on /f carries `op`, as a hand-edited plan.json would. */
+const planText = (op: object): string =>
+  formatPlanJson({ ...planWith('/f'), steps: [{ ...planWith('/f').steps[0]!, ops: [op as never] }] });
+
 describe('plan JSON', () => {
   it('is ASCII and reads back to the same plan, byte-string paths included', () => {
     fc.assert(fc.property(pathArb.filter(isCleanPath), (path) => {
@@ -26,6 +32,36 @@ describe('plan JSON', () => {
   });
 
   it.each(['/etc/../../x', 'etc/x', '/etc//x', '/a/\0'])('refuses a plan naming the unsafe path %j', (path) => {
-    expect(() => parsePlanJson(formatPlanJson(planWith(path)), 'p.json')).toThrow(/p\.json: plan names an unsafe path/);
+    expect(() => parsePlanJson(formatPlanJson(planWith(path)), 'p.json')).toThrow(/^p\.json: step 1 .*: path .* is not a clean absolute path$/);
+  });
+
+  it('accepts every op the planner writes', () => {
+    const ops = [
+      putF,
+      { op: 'merge', path: '/etc/passwd', merge: { method: 'keyed', kind: 'passwd' }, meta, mtime: 1 },
+      { op: 'meta', path: '/f', meta },
+      { op: 'link', path: '/g', to: '/f' },
+      { ...putF, path: '/var/preupd/saved/20261204T010203Z/f' },
+    ];
+    for (const op of ops) expect(() => parsePlanJson(planText(op), 'p.json')).not.toThrow();
+  });
+
+  // Bug: only op paths were checked; an edited plan copied the host's /etc/shadow into the
+  // target, skipped an unknown op as done, or failed halfway for a missing field.
+  it.each([
+    ['a source leaving the root', { ...putF, source: '/../../../../etc/shadow' }, 'op 1 (put): source "/../../../../etc/shadow" is not a clean absolute path'],
+    ['an unknown op', { ...putF, op: 'frobnicate' }, 'op 1: unknown op "frobnicate"'],
+    ['a missing field', { ...putF, meta: undefined }, 'op 1 (put): meta is missing'],
+    ['a field of the wrong type', { ...putF, meta: { ...meta, uid: '0' } }, 'op 1 (put): meta {"mode":420,"uid":"0","gid":0,"acl":""} is not {mode, uid, gid, acl}'],
+    ['an unknown root', { ...putF, from: 'target' }, 'op 1 (put): from "target" is not one of base, admin, update'],
+    ['a write into the journal', { op: 'remove', path: '/var/preupd/journal/0123456789abcdef.log', type: 'F' }, 'op 1 (remove): path "/var/preupd/journal/0123456789abcdef.log" is not a clean absolute path outside /var/preupd but its saved area'],
+    ['a link from outside', { op: 'link', path: '/g', to: '/../x' }, 'op 1 (link): to "/../x" is not a clean absolute path outside /var/preupd but its saved area'],
+  ])('refuses %s, naming the step and op', (_, op, problem) => {
+    expect(() => parsePlanJson(planText(op), 'p.json')).toThrow(`p.json: step 1 "/f": ${problem}`);
+  });
+
+  it('refuses a step without the fields the report prints', () => {
+    const text = formatPlanJson({ ...planWith('/f'), steps: [{ ...planWith('/f').steps[0]!, rule: 'R99' as never }] });
+    expect(() => parsePlanJson(text, 'p.json')).toThrow('p.json: step 1 "/f": rule "R99" is not one of R1, R2, R3, R4, R5, R6, R7, R8, R9, R10');
   });
 });

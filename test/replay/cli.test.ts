@@ -1,4 +1,5 @@
 /** `preupd plan` and `preupd reintegrate` run in-process, as a user meets them. */
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, symlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -154,6 +155,65 @@ describe('preupd reintegrate', () => {
     const run = await preupd(['reintegrate', ...args, '--target', target, '--plan', `${top}/plan.json`]);
     expect(run.status).toBe(0);
     expect(describeTree(target)['/etc/motd']).toContain('admin motd');
+  });
+
+  // Bug: ops were not checked: a `source` with `..` copied the host's /etc/shadow into the
+  // target, an unknown op was journaled done, a missing `meta` failed after other writes.
+  it.each([
+    ['a source leaving the root', (op: Record<string, unknown>) => void (op.source = '/../../../../etc/shadow'), 'op 1 (put): source "/../../../../etc/shadow" is not a clean absolute path'],
+    ['an unknown op', (op: Record<string, unknown>) => void (op.op = 'frobnicate'), 'op 1: unknown op "frobnicate"'],
+    ['an op without meta', (op: Record<string, unknown>) => void delete op.meta, 'op 1 (put): meta is missing'],
+  ])('refuses a --plan with %s before writing anything, naming the step, exit 2', async (_, edit, problem) => {
+    const { args, target, top } = roots(false);
+    await preupd(['plan', ...args, '-o', `${top}/plan.json`]);
+    const plan = JSON.parse(readFileSync(`${top}/plan.json`, 'latin1')) as { steps: Array<{ ops: Array<Record<string, unknown>> }> };
+    edit(plan.steps[0]!.ops[0]!);
+    writeFileSync(`${top}/plan.json`, JSON.stringify(plan));
+    const before = describeTree(target, []);
+    const run = await preupd(['reintegrate', ...args, '--target', target, '--plan', `${top}/plan.json`]);
+    expect([run.status, run.stderr]).toEqual([2, `preupd: ${top}/plan.json: step 1 "/etc/motd": ${problem}\n`]);
+    expect(describeTree(target, [])).toEqual(before);
+  });
+
+  // Bug: a refused unit was journaled done and its refusal printed once: a rerun said nothing of it and exited 0.
+  it('a rerun reports again what the journaled run refused, exit 1', async () => {
+    const { args, target, top } = roots(false);
+    expect(spawnSync('mkfifo', [`${top}/admin/fifo`]).status).toBe(0);
+    const first = await preupd(['reintegrate', ...args, '--target', target]);
+    const again = await preupd(['reintegrate', ...args, '--target', target]);
+    for (const run of [first, again]) {
+      expect(run.status).toBe(1);
+      expect(run.stdout).toContain('refused /fifo: FIFOs and device nodes are not created');
+    }
+    expect(again.stdout).toContain('already applied');
+  });
+
+  // Bug: a resume with a fresh plan rewrote the journal's plan with its own stamp: copies
+  // were split between two stamps and the report named some that did not exist.
+  it('a resume goes on with the plan its journal was started with, so every saved name exists', async () => {
+    const { args, target, top } = roots(false);
+    for (const name of ['gone1', 'gone2']) {
+      writeFileSync(`${top}/base/etc/${name}`, 'base\n');
+      writeFileSync(`${top}/admin/etc/${name}`, `admin's ${name}\n`);
+    }
+    await preupd(['plan', ...args, '-o', `${top}/first.json`]);
+    // A fresh plan of the same inputs, made later: the same id, another stamp.
+    const firstText = readFileSync(`${top}/first.json`, 'latin1');
+    const before = parsePlanJson(firstText, 'first.json').stamp;
+    const later = firstText.replaceAll(before, '20991231T235959Z');
+    writeFileSync(`${top}/later.json`, later);
+    expect((await preupd(['reintegrate', ...args, '--target', target, '--plan', `${top}/first.json`])).stdout).toContain('applied');
+    // As if killed after /etc/gone1 was salvaged: its journal record is the last one kept.
+    const plan = parsePlanJson(later, 'later.json');
+    const log = `${target}/var/preupd/journal/${plan.id}.log`;
+    const records = readFileSync(log, 'latin1').split('\n');
+    const gone1Done = records.findIndex((r) => r.includes('"state":"done"'));
+    writeFileSync(log, `${records.slice(0, gone1Done + 1).join('\n')}\n`);
+    rmSync(`${target}/var/pkg/lost+found/etc/gone2-${before}`);
+    const resumed = await preupd(['reintegrate', ...args, '--target', target, '--plan', `${top}/later.json`]);
+    const saved = [...resumed.stdout.matchAll(/saved as (\S+)/g)].map((m) => m[1]!);
+    expect(saved).toEqual([`/var/pkg/lost+found/etc/gone1-${before}`, `/var/pkg/lost+found/etc/gone2-${before}`]);
+    for (const path of saved) expect(existsSync(`${target}${path}`), path).toBe(true);
   });
 
   it('refuses update itself as the target', async () => {

@@ -39,4 +39,37 @@ describe('reintegrate with IPS images', () => {
     expect(stdout).toMatch(/^group svc: groupname: .*: re-applied$/m);
     expect(t['/etc/group']).toMatch(/ root::0:\nsvc::90:\n$/);
   });
+
+  // Bug: the account check re-applied every user action that did not hold, resetting the
+  // home and shell the admin had given a package user (illumos.md §3), exit 0, unreported.
+  it('keeps the admin\'s edits to a package user, and re-adds only a user whose row was lost', async () => {
+    const svcPackage: FixturePackage = {
+      publisher: 'test', stem: 'svc', version: '1.0',
+      manifest: ['group groupname=other gid=1', 'user username=svc uid=60 group=other home-dir=/var/svc login-shell=/bin/sh password=*LK*',
+        'user username=daemon2 uid=61 group=other home-dir=/ password=*LK*'].join('\n'),
+    };
+    const accounts = (passwd: string): Tree => ({
+      etc: dir(), 'etc/passwd': file(passwd), 'etc/group': file('root::0:\nother::1:\n'),
+      'etc/shadow': file('root:HASH:18000::::::\nsvc:*LK*:18000::::::\ndaemon2:*LK*:18000::::::\n', { mode: 0o400 }),
+    });
+    const rows = 'root:x:0:0:Super-User:/root:/usr/bin/bash\nsvc:x:60:1:& User:/var/svc:/bin/sh\ndaemon2:x:61:1:& User:/:\n';
+    const image = async (tree: Tree) => {
+      const root = await buildImage({ format: 4, packages: [svcPackage] });
+      writeTree(root, tree);
+      return root;
+    };
+    const baseRoot = await image(accounts(rows));
+    const updateRoot = await image(accounts(rows));
+    const adminRoot = await image(accounts('root:x:0:0:Super-User:/root:/usr/bin/bash\nsvc:x:60:1:& User:/export/svc:/usr/bin/false\n'));
+    const target = tempDir();
+    cloneTree(updateRoot, target);
+    let stdout = '';
+    const status = await runCli(['reintegrate', '--base', baseRoot, '--admin', adminRoot, '--update', updateRoot, '--target', target], {
+      stdout: (c) => void (stdout += Buffer.from(c as Uint8Array).toString('latin1')), stderr: (c) => void process.stderr.write(c), stdin: () => Readable.from([]), env: {}, cwd: '/', stderrIsTty: false,
+    });
+    expect(status).toBe(0);
+    expect(describeTree(target)['/etc/passwd']).toMatch(/ root:.*\nsvc:x:60:1:& User:\/export\/svc:\/usr\/bin\/false\ndaemon2:x:61:1:& User:\/:\n$/);
+    expect(stdout).toMatch(/^user daemon2: username: '<missing>' should be 'daemon2': re-applied$/m);
+    expect(stdout).not.toMatch(/^user svc/m);
+  });
 });

@@ -55,4 +55,28 @@ describe('reintegrate killed with SIGKILL', () => {
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(describeTree(`${top}/target`, ['var/preupd/journal'])).toEqual(describeTree(`${top}/whole`, ['var/preupd/journal']));
   });
+
+  // Bug: the FIFO refused before the kill was journaled done and never reported again; the resume exited 0.
+  it('a resume reports what the killed run refused, and exits 1', async () => {
+    const top = tempDir();
+    const { base, admin } = trees();
+    writeTree(`${top}/base`, base);
+    writeTree(`${top}/update`, base);
+    writeTree(`${top}/admin`, admin);
+    expect(spawnSync('mkfifo', [`${top}/admin/0fifo`]).status).toBe(0);
+    cloneTree(`${top}/update`, `${top}/target`);
+    const args = [PREUPD, 'reintegrate', '--base', `${top}/base`, '--admin', `${top}/admin`, '--update', `${top}/update`, '--target', `${top}/target`];
+    const child = spawn('node', args, { stdio: 'ignore' });
+    const exited = new Promise((r) => child.on('exit', r));
+    while (child.exitCode === null && journalRecords(`${top}/target`) < 40) await new Promise((r) => setTimeout(r, 1));
+    child.kill('SIGKILL');
+    await exited;
+    // /0fifo is the first unit: refused, and journaled done, before the kill.
+    expect(journalText(`${top}/target`)).toMatch(/"refused":\[\{"path":"\/0fifo"/);
+    expect(journalText(`${top}/target`)).not.toContain('"complete"');
+    for (const run of [spawnSync('node', args, { encoding: 'latin1' }), spawnSync('node', args, { encoding: 'latin1' })]) {
+      expect(run.status, run.stderr).toBe(1);
+      expect(run.stdout).toContain('refused /0fifo: FIFOs and device nodes are not created');
+    }
+  });
 });

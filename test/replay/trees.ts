@@ -12,7 +12,8 @@ export type Node =
   | { kind: 'file'; content: string; mode: number; mtime: number; uid?: number; gid?: number }
   | { kind: 'dir'; mode: number; uid?: number; gid?: number }
   | { kind: 'symlink'; target: string }
-  | { kind: 'hardlink'; to: string };
+  | { kind: 'hardlink'; to: string }
+  | { kind: 'fifo' };
 export type Tree = Record<string, Node>;
 
 export const EPOCH = 1_700_000_000;
@@ -22,6 +23,7 @@ export const file = (content: string, opts: { mode?: number; mtime?: number; uid
 export const dir = (mode = 0o755, owner: { uid?: number; gid?: number } = {}): Node => ({ kind: 'dir', mode, ...owner });
 export const symlink = (target: string): Node => ({ kind: 'symlink', target });
 export const hardlink = (to: string): Node => ({ kind: 'hardlink', to });
+export const fifo = (): Node => ({ kind: 'fifo' });
 
 export function tempDir(prefix = 'preupd-replay-'): string {
   return fs.mkdtempSync(join(tmpdir(), prefix));
@@ -38,6 +40,9 @@ export function writeTree(root: string, tree: Tree): void {
     if (node.kind === 'dir') fs.mkdirSync(at(rel), { recursive: true });
     else if (node.kind === 'file') fs.writeFileSync(at(rel), Buffer.from(node.content, 'latin1'));
     else if (node.kind === 'symlink') fs.symlinkSync(fsPath(node.target), at(rel));
+    else if (node.kind === 'fifo') {
+      if (spawnSync('mkfifo', [`${root}/${rel}`]).status !== 0) throw new Error(`mkfifo ${rel} failed`);
+    }
     else fs.linkSync(at(node.to), at(rel));
     if (node.kind === 'file' || node.kind === 'dir') {
       fs.lchownSync(at(rel), node.uid ?? 0, node.gid ?? 0);
@@ -57,6 +62,7 @@ export function describeTree(root: string, skip: readonly string[] = ['var/preup
       const st = fs.lstatSync(fsPath(`${root}${path}`));
       const head = `${(st.mode & 0o7777).toString(8)} ${st.uid}:${st.gid}`;
       if (st.isSymbolicLink()) out[path] = `L -> ${fs.readlinkSync(fsPath(`${root}${path}`), { encoding: 'latin1' })}`;
+      else if (st.isFIFO()) out[path] = `P ${head}`;
       else if (st.isDirectory()) {
         out[path] = `D ${head}`;
         visit(path);
