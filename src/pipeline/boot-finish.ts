@@ -31,7 +31,7 @@ async function finishLocked(ctx: CycleContext): Promise<FinishResult> {
     throw new InputError(ctx.config.stateMountpoint, undefined, `the running BE ${running.be} was not staged by preupd`);
   }
   // `finishing` = a previous run was interrupted: the journal makes the pass resumable.
-  const booted = entry.status === 'staged' ? markBooted(state, running.be) : state;
+  const booted = entry.status === 'finishing' ? state : markBooted(state, running.be);
   await writeState(ctx.config.stateMountpoint, booted);
   const oldDataset = entry.adminSnapshot.name.slice(0, entry.adminSnapshot.name.indexOf('@'));
   const final = `${oldDataset}@preupd-final-${entry.stageId}`;

@@ -26,6 +26,8 @@ export function createDirDemoPool(baseTree: string, say: (line: string) => void)
   mkdirSync(join(work, 'pool', 'boot', 'grub'), { recursive: true });
   step(`zfs create -o mountpoint=${join(work, 'roots')} ${container}`, () => store.create(container, { mountpoint: join(work, 'roots') }));
   step(`zfs create ${container}/be0`, () => store.create(`${container}/be0`, {}));
+  // What the installer sets: the pool boots be0 (menu.lst comes with the first BE preupd adds).
+  step(`zpool set bootfs=${container}/be0 ${pool}`, () => store.setPoolProperty('bootfs', `${container}/be0`));
   step(`cp -a ${baseTree}/. ${live}`, () => execFileSync('cp', ['-a', `${baseTree}/.`, live]));
   step(`zfs snapshot ${container}/be0@install`, () => store.snapshot(`${container}/be0@install`, false));
   const config = join(work, 'preupd.conf');

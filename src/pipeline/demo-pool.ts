@@ -56,6 +56,8 @@ export function createDemoPool(baseTree: string, say: (line: string) => void): D
     // be0 inherits its mountpoint from the container (zfs-fuse mounts clones despite canmount=noauto).
     run('zfs', 'create', '-o', `mountpoint=${join(work, 'roots')}`, container);
     run('zfs', 'create', `${container}/be0`);
+    // What the installer sets: the pool boots be0 (menu.lst comes with the first BE preupd adds).
+    run('zpool', 'set', `bootfs=${container}/be0`, pool);
     run('cp', '-a', `${baseTree}/.`, live);
     run('zfs', 'snapshot', `${container}/be0@install`);
   } catch (err) {

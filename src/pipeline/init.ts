@@ -1,7 +1,8 @@
 /**
  * `preupd init` (spec/cli.md): adopt the running BE and the pristine snapshot it was made
  * from as the start of the chain. The base is `--base-snapshot`, else the running dataset's
- * origin. Idempotent: a second run with the same answer changes nothing.
+ * origin. Idempotent: a second run with the same answer changes nothing, and without
+ * --base-snapshot a system whose state already records the running BE is left as it is.
  */
 import { mkdir } from 'node:fs/promises';
 import { InputError } from '../errors.js';
@@ -23,6 +24,11 @@ export async function initCycle(ctx: CycleContext, baseSnapshot: string | undefi
   const { zfs, runner } = ctx.system;
   const { beContainer, stateDataset, stateMountpoint } = ctx.config;
   const running = await findRunningBe(ctx);
+  if (baseSnapshot === undefined) {
+    // After a cycle the origin is no longer the base (promotion moved it; spec §6): keep the record.
+    const recorded = await recordedBase(stateMountpoint, running.be);
+    if (recorded !== undefined) return { be: running.be, base: recorded, changed: false };
+  }
   const base = baseSnapshot ?? (await zfs.getProperty(running.dataset, 'origin'));
   if (base === undefined || base === '-' || base === '') {
     throw new InputError(running.dataset, undefined, 'the running BE is not a clone: name its pristine snapshot with --base-snapshot');
@@ -48,4 +54,11 @@ export async function initCycle(ctx: CycleContext, baseSnapshot: string | undefi
     await writeState(stateMountpoint, adoptRunning(state, running.be, { guid, name: base }, now.toISOString()));
     return { be: running.be, base, changed: true };
   });
+}
+
+/** The pristine base the state records for `be` when `be` is the recorded running BE. */
+async function recordedBase(stateMountpoint: string, be: string): Promise<string | undefined> {
+  const state = await readState(stateMountpoint);
+  if (state?.running?.be !== be) return undefined;
+  return findPristine(state, state.running.baseGuid)?.name;
 }

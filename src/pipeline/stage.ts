@@ -3,8 +3,9 @@
  * clone the newest pristine snapshot as the new BE, `pkg -R` update it, snapshot it as the
  * next pristine, snapshot the running root, reintegrate the admin's changes into the BE,
  * carry the SMF repository, install the first-boot service, rebuild the boot archive when
- * due, register (and with --activate, activate) the BE. Anything made is destroyed again
- * when a step fails.
+ * due, record the BE in the state, then (with --activate) activate it and replace older
+ * unbooted BEs. Anything made is destroyed again when a step before the record fails; after
+ * it, the next stage finishes the recorded BE. A dry run prints the same commands.
  */
 import { copyFile, mkdtemp, rmdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,15 +14,16 @@ import { InputError } from '../errors.js';
 import { updateBootArchive } from '../system/bootadm.js';
 import { installFirstBootService } from '../system/smf.js';
 import { defaultFirstBootService } from '../system/smf-service.js';
-import { withSnapshotView } from '../system/snapshot-view.js';
+import { snapshotDirectory } from '../system/snapshot-view.js';
+import type { UpdateCheck } from '../system/pkg.js';
 import { loadInitialisedState, snapshotOnBe, stamp, type CycleContext } from './context.js';
 import { reintegrateSnapshots, type PassResult } from './reintegrate-snapshots.js';
 import { findRunningBe, runningBase } from './running.js';
-import { undoStage, replaceUnbooted } from './stage-replace.js';
+import { settleStage, undoStage } from './stage-replace.js';
 import { writeState } from './state-file.js';
 import { withStateLock } from './state-lock.js';
 import { syncSnapshotNames } from './state-snapshots.js';
-import { addPristine, findPristine, forgetStaged, latestPristine, nextPristineName, putStaged, unbootedStaged, type StagedBe } from './state.js';
+import { addPristine, findPristine, forgetStaged, latestPristine, nextPristineName, putStaged, unbootedStaged, type PreupdState, type StagedBe } from './state.js';
 
 export interface StageOptions {
   readonly activate: boolean;
@@ -48,8 +50,8 @@ async function stageLocked(ctx: CycleContext, options: StageOptions): Promise<St
   const { zfs, pkg, runner, bootEnvironments: bes } = ctx.system;
   const { beContainer, bePrefix, stateMountpoint } = ctx.config;
   const now = options.now ?? new Date();
-  const { state } = await loadInitialisedState(ctx);
   const running = await findRunningBe(ctx);
+  const state = await settleInterruptedStage(ctx, (await loadInitialisedState(ctx)).state);
   // Booted into a staged BE whose second pass has not run: staging now would replace it.
   if (unbootedStaged(state).some((s) => s.be === running.be)) {
     throw new InputError(ctx.config.stateMountpoint, undefined, `${running.be} is running but not finished: run \`preupd boot-finish\` first`);
@@ -78,59 +80,59 @@ async function stageLocked(ctx: CycleContext, options: StageOptions): Promise<St
     await bes.mount(be, target);
     made.mounted = true;
     await pkg.refresh(target);
-    // Under --dry-run the clone does not exist: ask about the snapshot it would be made from.
-    const check = runner.dryRun ? await withSnapshotView(zfs, latest.name, (root) => pkg.checkForUpdates(root)) : await pkg.checkForUpdates(target);
-    if (!check.available || (!(await pkg.update(target)) && !runner.dryRun)) {
+    const check = runner.dryRun ? await dryRunUpdateCheck(ctx, latest.name) : await pkg.checkForUpdates(target);
+    if (check?.available === false || (!(await pkg.update(target)) && !runner.dryRun)) {
       if (!runner.dryRun) await throwIf(await undoStage(ctx, made));
       return { kind: 'no-updates' };
     }
     await zfs.snapshot(pristine, { recursive: true });
     made.adminSnapshot = adminSnapshot;
     await zfs.snapshot(adminSnapshot, { recursive: true });
+    let pass: PassResult | undefined;
     if (runner.dryRun) {
       ctx.say(`# plan ${base.name} / ${adminSnapshot} / ${pristine} and reintegrate into ${target} (needs the updated BE: not in a dry run)`);
-      const dry = { be, target, adminSnapshot, staged: `${dataset}@preupd-staged-${id}`, pkgSaysRebuild: check.plan?.bootArchiveRebuild !== false };
-      await finishDryRun(ctx, dry, { ...options, activate: options.activate || unbootedStaged(state).some((s) => s.activated) });
-      for (const old of unbootedStaged(state)) {
-        // The new BE would be a clone of old's pristine when that was the newest: promoted first.
-        if (latest.name.startsWith(`${old.dataset}@`)) await zfs.promote(dataset);
-        await bes.destroy(old.be);
-        await zfs.destroy(old.adminSnapshot.name, { recursive: true });
-      }
-      return { kind: 'dry-run', be };
+      await carrySmfRepository(ctx, adminSnapshot, target);
+    } else {
+      pass = await reintegrateSnapshots(ctx, {
+        snapshots: { base: base.name, admin: adminSnapshot, update: pristine },
+        target,
+        name: `stages/${id}/stage`,
+        alsoWithRoots: async (roots) => carrySmfRepository(ctx, roots.admin, target),
+      });
     }
-    const pass = await reintegrateSnapshots(ctx, {
-      snapshots: { base: base.name, admin: adminSnapshot, update: pristine },
-      target,
-      name: `stages/${id}/stage`,
-      alsoWithRoots: async (roots) => carrySmfRepository(ctx, roots.admin, target),
-    });
     await installFirstBootService(runner, target, defaultFirstBootService(options.finishCommand));
     // pkg rebuilds the archive itself only on a live image or when it says so (spec §5.1, §7.4).
-    if (pass.plan.bootArchive || check.plan?.bootArchiveRebuild !== false) await updateBootArchive(runner, target);
+    if (pass?.plan.bootArchive || (check !== undefined && check.plan?.bootArchiveRebuild !== false)) await updateBootArchive(runner, target);
+    else if (pass === undefined) ctx.say(`# bootadm update-archive -R ${target} only if the plan writes a boot-archive file`);
     made.mounted = false;
     await bes.unmount(be);
     // The second pass's update: the BE exactly as staging left it (spec "Two passes").
     await zfs.snapshot(`${dataset}@preupd-staged-${id}`, { recursive: true });
     const older = unbootedStaged(state);
     const activate = options.activate || older.some((s) => s.activated);
-    if (activate) await bes.activate(be);
-    for (const old of older) await replaceUnbooted(ctx, dataset, old);
 
-    const guid = (await zfs.getProperty(pristine, 'guid'))!;
-    const adminGuid = (await zfs.getProperty(adminSnapshot, 'guid'))!;
-    const staged: StagedBe = {
-      stageId: id, be, dataset, pristineGuid: guid, baseGuid: base.guid,
-      adminSnapshot: { guid: adminGuid, name: adminSnapshot },
-      status: 'staged', activated: activate, plan: pass.planFile, report: pass.reportFile, conflicts: pass.conflicts,
-      createdAt: now.toISOString(),
-    };
-    let next = putStaged(addPristine(state, { guid, name: pristine }, latest.guid, now.toISOString()), staged);
-    for (const old of older) next = forgetStaged(next, old.stageId);
-    // Promotions above moved snapshots: store their names as they are now.
-    next = (await syncSnapshotNames(next, zfs, beContainer)).state;
-    await writeState(stateMountpoint, next);
+    // Recorded (`staging`) before anything irreversible: from here on a failure or a kill
+    // leaves a BE the state knows, which the next stage settles instead of destroying.
+    let staged: StagedBe | undefined;
+    let next = state;
+    if (pass !== undefined) {
+      const guid = (await zfs.getProperty(pristine, 'guid'))!;
+      const adminGuid = (await zfs.getProperty(adminSnapshot, 'guid'))!;
+      staged = {
+        stageId: id, be, dataset, pristineGuid: guid, baseGuid: base.guid,
+        adminSnapshot: { guid: adminGuid, name: adminSnapshot },
+        status: 'staging', activated: activate, plan: pass.planFile, report: pass.reportFile, conflicts: pass.conflicts,
+        createdAt: now.toISOString(),
+      };
+      next = putStaged(addPristine(state, { guid, name: pristine }, latest.guid, now.toISOString()), staged);
+      await writeState(stateMountpoint, next);
+      made.be = made.adminSnapshot = undefined;
+    }
     await zfs.inherit(dataset, STAGE_IN_PROGRESS);
+    await settleStage(ctx, { be, dataset, origin: latest.name, activate }, older);
+    if (pass === undefined || staged === undefined) return { kind: 'dry-run', be };
+    staged = { ...staged, status: 'staged' };
+    await writeState(stateMountpoint, await settled(ctx, putStaged(next, staged), older));
     return { kind: 'staged', staged, pass, replaced: older.map((s) => s.be) };
   } catch (err) {
     if (!runner.dryRun) {
@@ -143,20 +145,41 @@ async function stageLocked(ctx: CycleContext, options: StageOptions): Promise<St
   }
 }
 
-/** The dry run's remaining commands, in the real run's order. */
-async function finishDryRun(
-  ctx: CycleContext,
-  dry: { be: string; target: string; adminSnapshot: string; staged: string; pkgSaysRebuild: boolean },
-  options: StageOptions,
-): Promise<void> {
-  const { runner, zfs, bootEnvironments: bes } = ctx.system;
-  await carrySmfRepository(ctx, dry.adminSnapshot, dry.target);
-  await installFirstBootService(runner, dry.target, defaultFirstBootService(options.finishCommand));
-  if (dry.pkgSaysRebuild) await updateBootArchive(runner, dry.target);
-  else ctx.say(`# bootadm update-archive -R ${dry.target} only if the plan writes a boot-archive file`);
-  await bes.unmount(dry.be);
-  await zfs.snapshot(dry.staged, { recursive: true });
-  if (options.activate) await bes.activate(dry.be);
+/**
+ * A stage recorded its BE (`staging`) but was interrupted before settling it: activate it if
+ * that was asked, replace the BEs it replaces, and record it `staged`, before anything new.
+ */
+async function settleInterruptedStage(ctx: CycleContext, state: PreupdState): Promise<PreupdState> {
+  const unbooted = unbootedStaged(state);
+  const newest = unbooted.at(-1);
+  if (newest?.status !== 'staging') return state;
+  ctx.say(`# ${newest.be} is left from a stage interrupted at ${newest.stageId} after it was recorded: finishing that stage`);
+  const older = unbooted.slice(0, -1);
+  const nextBoot = (await ctx.system.bootEnvironments.list()).find((b) => b.activeOnReboot)?.name;
+  const origin = await ctx.system.zfs.getProperty(newest.dataset, 'origin');
+  await settleStage(ctx, { ...newest, origin: origin === '-' ? undefined : origin, activate: newest.activated && nextBoot !== newest.be }, older);
+  if (ctx.system.runner.dryRun) return state;
+  const next = await settled(ctx, putStaged(state, { ...newest, status: 'staged' }), older);
+  await writeState(ctx.config.stateMountpoint, next);
+  return next;
+}
+
+/** `state` without the replaced BEs, with snapshot names as promotions left them. */
+async function settled(ctx: CycleContext, state: PreupdState, replaced: readonly StagedBe[]): Promise<PreupdState> {
+  const remaining = replaced.reduce((next, old) => forgetStaged(next, old.stageId), state);
+  return (await syncSnapshotNames(remaining, ctx.system.zfs, ctx.config.beContainer)).state;
+}
+
+/**
+ * Under --dry-run the clone does not exist: pkg is asked about the snapshot it would be made
+ * from, through .zfs/snapshot (a temporary clone would change the pool). Where that is not
+ * reachable (the snapshot's BE is not mounted), updates are assumed, and said so: undefined.
+ */
+async function dryRunUpdateCheck(ctx: CycleContext, snapshot: string): Promise<UpdateCheck | undefined> {
+  const root = await snapshotDirectory(ctx.system.zfs, snapshot);
+  if (root !== undefined) return ctx.system.pkg.checkForUpdates(root);
+  ctx.say(`# ${snapshot} is not reachable through .zfs/snapshot: assuming updates are available`);
+  return undefined;
 }
 
 async function carrySmfRepository(ctx: CycleContext, adminRoot: string, target: string): Promise<void> {
@@ -184,7 +207,8 @@ async function removeInterruptedStage(ctx: CycleContext, dataset: string, be: st
   ctx.say(`# ${be} is left from a stage interrupted at ${stageId}: removing it`);
   // It may or may not still be mounted: an unmount failure alone is not a failure here.
   await undoStage(ctx, { be, mounted: true, adminSnapshot: `${runningDataset}@preupd-stage-${stageId}` });
-  if (await ctx.system.zfs.exists(dataset)) {
+  // A dry run only printed the destroy: the dataset is still there.
+  if (!ctx.system.runner.dryRun && (await ctx.system.zfs.exists(dataset))) {
     throw new InputError(dataset, undefined, `left from an interrupted stage and could not be destroyed: destroy it, then stage again`);
   }
 }

@@ -24,7 +24,10 @@ export interface PristineSnapshot extends SnapshotRef {
   readonly createdAt: string;
 }
 
-/** staging: datasets being made; staged: ready, not booted; finishing: booted, second pass pending. */
+/**
+ * staging: recorded, its activation and the replacement of older BEs not done yet (stage.ts);
+ * staged: ready, not booted; finishing: booted, second pass pending.
+ */
 export type StagedStatus = 'staging' | 'staged' | 'finishing' | 'finished';
 
 export interface StagedBe {
@@ -123,7 +126,7 @@ export function unbootedStaged(state: PreupdState): StagedBe[] {
 
 /** First boot of `be`: it is now running, on the pristine snapshot it was staged from. */
 export function markBooted(state: PreupdState, be: string): PreupdState {
-  const staged = state.staged.find((entry) => entry.be === be && entry.status === 'staged');
+  const staged = unbootedStaged(state).find((entry) => entry.be === be);
   if (!staged) throw new Error(`boot environment ${be} is not a staged BE`);
   return {
     ...putStaged(state, { ...staged, status: 'finishing' }),

@@ -61,6 +61,29 @@ describe('boot environments without beadm', () => {
     );
   });
 
+  it('without a menu (or an entry at its default) keeps what boots now, the pool bootfs, the default', async () => {
+    const bootfs = (value: string) => (argv: readonly string[]) =>
+      argv.join(' ') === 'zpool get bootfs rpool' ? { stdout: `NAME\tPROPERTY\tVALUE\tSOURCE\nrpool\tbootfs\t${value}\tlocal\n` } : respond(argv);
+    for (const menu of [undefined, 'default 0\ntimeout 10\n']) {
+      if (menu === undefined) await rm(menuPath);
+      else await writeFile(menuPath, menu);
+      await bes(new FakeRunner(bootfs('rpool/ROOT/opensolaris'))).create('new', { be: 'opensolaris', snapshot: 's' }, 'preupd 0002');
+      const lines = (await readFile(menuPath, 'utf8')).split('\n');
+      expect(lines.filter((line) => /^(default|title|bootfs) /.test(line))).toEqual([
+        'default 0',
+        'title opensolaris',
+        'bootfs rpool/ROOT/opensolaris',
+        'title preupd 0002',
+        'bootfs rpool/ROOT/new',
+      ]);
+    }
+    await rm(menuPath);
+    const runner = new FakeRunner(bootfs('-'));
+    const refused = bes(runner).create('new', { be: 'opensolaris', snapshot: 's' }, 't');
+    await expect(refused).rejects.toThrow(`${menuPath}: no entry is the default and pool rpool has no bootfs: adding rpool/ROOT/new would make it boot next`);
+    expect(runner.calls.filter((call) => call.mutates)).toEqual([]);
+  });
+
   it('destroys a half-made BE when a clone fails, and leaves the menu alone', async () => {
     let created = false;
     const runner = new FakeRunner((argv) => {

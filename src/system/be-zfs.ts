@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { BootEnvironment, BootEnvironments } from './boot-environment.js';
-import { defaultBootfs, findEntry, setDefaultBootfs, type Menu } from './menu-lst.js';
-import { appendEntry, removeEntry } from './menu-lst-edit.js';
+import { InputError } from '../errors.js';
+import { defaultBootfs, defaultIndex, findEntry, menuEntries, setDefaultBootfs, type Menu } from './menu-lst.js';
+import { appendEntry, removeEntry, type NewEntry } from './menu-lst-edit.js';
 import { readMenuFile, writeMenuFile } from './menu-lst-file.js';
 import type { Runner } from './runner.js';
 import type { Zfs } from './zfs.js';
@@ -86,6 +87,7 @@ export class ZfsBootEnvironments implements BootEnvironments {
     const from = this.dataset(source.be);
     const to = this.dataset(name);
     const { datasets, properties } = await this.describe(from);
+    const keep = await this.defaultToKeep(to);
     try {
       for (const dataset of datasets) {
         const mountpoint = properties.get(dataset)?.get('mountpoint');
@@ -103,7 +105,7 @@ export class ZfsBootEnvironments implements BootEnvironments {
       const clones = datasets.map((dataset) => to + dataset.slice(from.length));
       this.planned.set(to, { datasets: clones, mounted: false, saved: undefined });
     }
-    await this.editMenu(`add entry "${title}" for ${to}`, (menu) => appendEntry(menu, { title, bootfs: to, sourceBootfs: from }));
+    await this.addMenuEntry({ title, bootfs: to, sourceBootfs: from }, keep);
   }
 
   /** As beadm mount: the BE root's mountpoint becomes `mountpoint` until unmount restores it. */
@@ -161,6 +163,33 @@ export class ZfsBootEnvironments implements BootEnvironments {
     if (menu && defaultBootfs(menu) === root) throw new Error(`${name} is the default boot entry; activate another BE first`);
     await this.zfs.destroy(root, { recursive: true });
     await this.editMenu(`remove entry for ${root}`, (m) => removeEntry(m, root));
+  }
+
+  /**
+   * Only activate may change what boots next. Appending keeps the default entry's number, but
+   * where that number names no entry (no menu yet, or one without entries) the new entry
+   * would become the default: then the pool's bootfs, what boots now, must stay it. Without a
+   * bootfs nothing says what boots now: refused, before anything is cloned.
+   */
+  private async defaultToKeep(newBootfs: string): Promise<string | undefined> {
+    const path = this.options.menuPath;
+    if (path === undefined) return undefined;
+    const menu = await readMenuFile(path);
+    if (menuEntries(menu)[defaultIndex(menu)] !== undefined) return undefined;
+    const bootfs = await this.zfs.poolProperty(this.options.pool, 'bootfs');
+    if (bootfs === undefined) {
+      throw new InputError(path, undefined, `no entry is the default and pool ${this.options.pool} has no bootfs: adding ${newBootfs} would make it boot next`);
+    }
+    return bootfs;
+  }
+
+  /** Appends `entry`; `keep` (from defaultToKeep) gets an entry first if it has none, and is the default. */
+  private async addMenuEntry(entry: NewEntry, keep: string | undefined): Promise<void> {
+    if (keep === undefined) return this.editMenu(`add entry "${entry.title}" for ${entry.bootfs}`, (menu) => appendEntry(menu, entry));
+    await this.editMenu(`add entry "${entry.title}" for ${entry.bootfs}, keeping ${keep} the default`, (menu) => {
+      const withKeep = findEntry(menu, keep) ? menu : appendEntry(menu, { title: keep.slice(keep.lastIndexOf('/') + 1), bootfs: keep });
+      return setDefaultBootfs(appendEntry(withKeep, entry), keep);
+    });
   }
 
   private dataset(name: string): string {

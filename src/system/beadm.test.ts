@@ -49,9 +49,23 @@ describe('beadm commands', () => {
       'beadm mount preupd-0002 /a',
       'beadm unmount preupd-0002',
       'beadm activate preupd-0002',
-      'beadm destroy -F preupd-0001',
+      'beadm',
+      'beadm destroy -Fs preupd-0001',
     ]);
-    expect(runner.calls.every((call) => call.mutates)).toBe(true);
+    expect(runner.calls.filter((call) => call.argv.length > 1).every((call) => call.mutates)).toBe(true);
+  });
+
+  it('destroys with -s where beadm.c says so, without it for the 2010 Python beadm, asking once', async () => {
+    const usage = (destroy: string) => new FakeRunner((argv) => (argv.length === 1 ? { status: 1, stderr: `Usage:\n\tbeadm destroy ${destroy}\n` } : undefined));
+    const modern = usage('[-Ffsv] beName \n\tbeadm destroy [-Fv] beName@snapshot');
+    const python = usage('[-fF] beName | beName@snapshot');
+    for (const runner of [modern, python]) {
+      const bes = new BeadmBootEnvironments(runner);
+      await bes.destroy('preupd-0002');
+      await bes.destroy('preupd-0003');
+    }
+    expect(modern.lines()).toEqual(['beadm', 'beadm destroy -Fs preupd-0002', 'beadm destroy -Fs preupd-0003']);
+    expect(python.lines()).toEqual(['beadm', 'beadm destroy -F preupd-0002', 'beadm destroy -F preupd-0003']);
   });
 
   it('names beadm when its list output is unreadable', async () => {

@@ -85,12 +85,22 @@ describe('first-boot method script', () => {
     expect(runMethod(['true']).calls).toEqual([['svcadm', 'disable', serviceFmri(service)]]);
   });
 
+  it('after a second pass that finished with conflicts (exit 1) removes itself too, naming the report', () => {
+    const { result, calls, left } = runMethod(['sh', '-c', 'exit 1'], 'svc:/site/preupd-finish:default');
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('finished with conflicts; see its report');
+    expect(calls).toEqual([['svcadm', 'disable', 'svc:/site/preupd-finish:default']]);
+    expect(left).toEqual([]);
+  });
+
   it('when the second pass fails exits 95 (maintenance) and keeps itself for the admin', () => {
-    const { result, calls, left } = runMethod(['sh', '-c', 'exit 3'], 'svc:/site/preupd-finish:default');
-    expect(result.status).toBe(95);
-    expect(result.stderr).toContain('the second pass failed');
-    expect(calls).toEqual([]);
-    expect(left).toHaveLength(2);
+    for (const failure of [2, 3]) {
+      const { result, calls, left } = runMethod(['sh', '-c', `exit ${failure}`], 'svc:/site/preupd-finish:default');
+      expect(result.status).toBe(95);
+      expect(result.stderr).toContain(`the second pass failed (exit ${failure})`);
+      expect(calls).toEqual([]);
+      expect(left).toHaveLength(2);
+    }
   });
 
   it('refuses methods other than start', () => {

@@ -3,7 +3,8 @@
  * its manifest, valid against service_bundle.dtd.1, and its start method, which runs
  * `preupd boot-finish` and on success removes itself the way initial-boot does: `svcadm
  * disable $SMF_FMRI`, then deletes its manifest and method (manifest-import's cleanup then
- * drops the service, §7.4). On failure it exits 95 and stays, in maintenance, for the admin.
+ * drops the service, §7.4), also after exit 1 (finished with conflicts, spec/cli.md). On
+ * failure (exit 2 or more) it exits 95 and stays, in maintenance, for the admin.
  * Pure: text in, text out; smf.ts installs the files.
  */
 
@@ -91,9 +92,15 @@ start) ;;
 	;;
 esac
 
-if ${service.command.map(q).join(' ')}; then :; else
-	echo "${serviceFmri(service)}: the second pass failed; see its report, then clear the service to retry" >&2
+# boot-finish exits 1 when it finished with conflicts (resolved by policy, report kept): done.
+${service.command.map(q).join(' ')}
+status=$?
+if [ $status -gt 1 ]; then
+	echo "${serviceFmri(service)}: the second pass failed (exit $status); see its report, then clear the service to retry" >&2
 	exit $SMF_EXIT_ERR_FATAL
+fi
+if [ $status -eq 1 ]; then
+	echo "${serviceFmri(service)}: the second pass finished with conflicts; see its report" >&2
 fi
 
 ${q(service.svcadm)} disable "\${SMF_FMRI:-${serviceFmri(service)}}"

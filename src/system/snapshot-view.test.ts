@@ -37,8 +37,8 @@ describe('withSnapshotView', () => {
     expect(runner.calls.some((call) => call.mutates)).toBe(false);
   });
 
-  it('falls back to a read-only clone, destroyed even when the reader throws, also under --dry-run', async () => {
-    const runner = fakeZfs(true);
+  it('falls back to a read-only clone, destroyed even when the reader throws', async () => {
+    const runner = fakeZfs();
     let root = '';
     const failure = withSnapshotView(new Zfs(runner), 'rpool/ROOT/be@hidden', async (dir) => {
       root = dir;
@@ -53,7 +53,14 @@ describe('withSnapshotView', () => {
       `zfs list -H -o name ${clone}`,
       `zfs destroy -f ${clone}`,
     ]);
-    expect(runner.calls.some((call) => call.mutates)).toBe(false);
+  });
+
+  it('under --dry-run makes no clone: an unreachable snapshot is an error, a reachable one is read', async () => {
+    const runner = fakeZfs(true);
+    const zfs = new Zfs(runner);
+    await expect(withSnapshotView(zfs, 'rpool/ROOT/be@hidden', async () => 0)).rejects.toThrow(/a dry run makes no temporary clone/);
+    expect(await withSnapshotView(zfs, 'rpool/ROOT/be@reachable', async (root) => root)).toBe(join(mountpoint, '.zfs', 'snapshot', 'reachable'));
+    expect(runner.lines().filter((line) => !line.startsWith('zfs get'))).toEqual([]);
   });
 
   it('refuses a name that is not a snapshot', async () => {

@@ -28,14 +28,6 @@ export interface DatasetRow {
   readonly properties: Readonly<Record<string, string>>;
 }
 
-/**
- * `transient`: a change undone before preupd exits (a temporary read-only view), run even
- * under `--dry-run` so that a dry run can read snapshots.
- */
-export interface Transient {
-  readonly transient?: boolean;
-}
-
 /** Names per `zfs get` call in the list fallback, so argv stays far below ARG_MAX. */
 const GET_BATCH = 200;
 const BUSY_TRIES = 5;
@@ -51,6 +43,11 @@ export class Zfs {
 
   constructor(private readonly runner: Runner) {}
 
+  /** Under --dry-run, changes are printed, not made. */
+  get dryRun(): boolean {
+    return this.runner.dryRun;
+  }
+
   async snapshot(snapshot: string, options: { recursive?: boolean } = {}): Promise<void> {
     await this.mutate([...(options.recursive ? ['snapshot', '-r'] : ['snapshot']), snapshot]);
   }
@@ -60,9 +57,8 @@ export class Zfs {
     snapshot: string,
     target: string,
     properties: Readonly<Record<string, string>> = {},
-    options: Transient = {},
   ): Promise<void> {
-    await this.mutate(['clone', ...propertyOptions(properties), snapshot, target], options);
+    await this.mutate(['clone', ...propertyOptions(properties), snapshot, target]);
   }
 
   /** Moves the origin snapshot and every older one onto `clone` (spec §6): track snapshots by guid. */
@@ -70,9 +66,9 @@ export class Zfs {
     await this.mutate(['promote', clone]);
   }
 
-  async destroy(name: string, options: { recursive?: boolean; dependents?: boolean; force?: boolean } & Transient = {}): Promise<void> {
+  async destroy(name: string, options: { recursive?: boolean; dependents?: boolean; force?: boolean } = {}): Promise<void> {
     const flags = `${options.recursive ? 'r' : ''}${options.dependents ? 'R' : ''}${options.force ? 'f' : ''}`;
-    await this.retryWhileBusy(() => this.mutate(['destroy', ...(flags ? [`-${flags}`] : []), name], options));
+    await this.retryWhileBusy(() => this.mutate(['destroy', ...(flags ? [`-${flags}`] : []), name]));
   }
 
   /** One `zfs set` per property: 2009-era zfs and zfs-fuse take a single prop=value. */
@@ -84,8 +80,8 @@ export class Zfs {
     await this.mutate(['inherit', property, name]);
   }
 
-  async mount(name: string, options: Transient = {}): Promise<void> {
-    await this.mutate(['mount', name], options);
+  async mount(name: string): Promise<void> {
+    await this.mutate(['mount', name]);
   }
 
   async unmount(name: string, options: { force?: boolean } = {}): Promise<void> {
@@ -168,8 +164,8 @@ export class Zfs {
     }
   }
 
-  private async mutate(args: string[], options: Transient = {}): Promise<void> {
-    await this.runner.run('zfs', args, { mutates: !options.transient });
+  private async mutate(args: string[]): Promise<void> {
+    await this.runner.run('zfs', args, { mutates: true });
   }
 }
 

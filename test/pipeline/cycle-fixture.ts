@@ -3,7 +3,7 @@
  * "running" (mounted on PREUPD_ROOT, as nothing can be mounted on /), its install snapshot,
  * a config file, the stand-ins, and a prepared update for the stand-in pkg.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -54,6 +54,8 @@ export function createCycle(label: string, options: { beadm: boolean }): Cycle {
   const updateDir = join(work, 'update');
   zfs('create', '-o', `mountpoint=${join(work, 'roots')}`, container);
   zfs('create', `${container}/be0`);
+  // What the installer sets: the pool boots be0. No menu.lst: preupd's first entry makes one.
+  execFileSync('zpool', ['set', `bootfs=${container}/be0`, pool.name]);
   writeTree(live, INSTALLED);
   zfs('snapshot', `${container}/be0@install`);
   mkdirSync(join(pool.mountpoint, 'boot/grub'), { recursive: true });
@@ -84,4 +86,17 @@ export function createCycle(label: string, options: { beadm: boolean }): Cycle {
       rmSync(work, { recursive: true, force: true });
     },
   };
+}
+
+/** zfs-fuse releases files asynchronously: "dataset is busy" for a moment (as Zfs.retryWhileBusy). */
+export function destroyWhenNotBusy(c: Cycle, dataset: string): void {
+  for (let tries = 1; ; tries++) {
+    try {
+      c.zfs('destroy', '-r', '-f', dataset);
+      return;
+    } catch (err) {
+      if (tries >= 5 || !/busy/.test(String((err as { stderr?: unknown }).stderr))) throw err;
+      spawnSync('sleep', [String(0.3 * tries)]);
+    }
+  }
 }

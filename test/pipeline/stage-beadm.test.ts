@@ -3,12 +3,13 @@
  * a stage that fails half-way (pkg exits 1 after changing the clone) leaving nothing behind,
  * and a second update arriving before the first staged BE was booted.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAND_IN_BIN } from '../fixtures/stand-ins.js';
 import { zfsUnusableReason } from '../fixtures/zfs-pool.js';
-import { createCycle, writeTree, type Cycle } from './cycle-fixture.js';
+import { createCycle, destroyWhenNotBusy, writeTree, type Cycle } from './cycle-fixture.js';
 
 const unusable = zfsUnusableReason();
 
@@ -27,6 +28,22 @@ describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusabl
           .replace(/\/tmp\/preupd-stage-\w+/g, 'TARGET')
           .replace(/\d{8}T\d{6}Z/g, 'STAMP'),
       );
+  /**
+   * The commands a run executes (or, dry, would). Less the read-only views reintegration
+   * clones for reading snapshots (zfs-fuse has no .zfs/snapshot): a dry run cannot reintegrate.
+   */
+  const commands = (stdout: string) => normalised(stdout).filter((line) => line.startsWith('+ ') && !/preupd-view-|\/tmp\/preupd-view/.test(line));
+  /** A dry run, then the real run from the same pool state: the same commands. */
+  const stageTwice = async (...args: string[]) => {
+    const before = datasets();
+    const dry = await c.preupd('stage', '--dry-run', ...args);
+    expect([dry.status, dry.stderr]).toEqual([0, '']);
+    expect(datasets()).toBe(before);
+    const real = await c.preupd('stage', ...args);
+    expect([real.status, real.stderr]).toEqual([0, '']);
+    expect(commands(dry.stdout)).toEqual(commands(real.stdout));
+    return { dry, real };
+  };
 
   beforeAll(async () => {
     c = createCycle('beadm', { beadm: true });
@@ -58,6 +75,7 @@ describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusabl
       '+ zfs set org.preupd:stage-in-progress=STAMP POOL/ROOT/preupd-0002',
       '+ beadm mount preupd-0002 TARGET',
       '+ pkg -R TARGET refresh',
+      '# POOL/ROOT/be0@install is not reachable through .zfs/snapshot: assuming updates are available',
       '+ pkg -R TARGET update -f --accept --parsable=0',
       '+ zfs snapshot -r POOL/ROOT/preupd-0002@preupd-pristine-0002',
       '+ zfs snapshot -r POOL/ROOT/be0@preupd-stage-STAMP',
@@ -68,6 +86,7 @@ describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusabl
       '# bootadm update-archive -R TARGET only if the plan writes a boot-archive file',
       '+ beadm unmount preupd-0002',
       '+ zfs snapshot -r POOL/ROOT/preupd-0002@preupd-staged-STAMP',
+      '+ zfs inherit org.preupd:stage-in-progress POOL/ROOT/preupd-0002',
       '+ beadm activate preupd-0002',
     ]);
     expect(datasets()).toBe(before);
@@ -93,20 +112,18 @@ describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusabl
     const first = await c.preupd('stage', '--activate');
     expect([first.status, first.stderr]).toEqual([0, '']);
     expect(c.log().filter((call) => call.startsWith('bootadm'))).toHaveLength(1);
+    delete c.env.PREUPD_FAKE_PKG_PLAN;
     writeTree(c.updateDir, { 'usr/bin/second': 'second update\n' });
-    const second = await c.preupd('stage');
-    expect([second.status, second.stderr]).toEqual([0, '']);
+    const { dry, real: second } = await stageTwice();
     expect(second.stdout).toMatch(/staged preupd-0003 \(0 conflicts, activated; replaced preupd-0002\)/);
     expect(datasets()).not.toMatch(/ROOT\/preupd-0002\b/);
     const status = JSON.parse((await c.preupd('status', '--json')).stdout);
     expect(status.staged).toMatchObject([{ be: 'preupd-0003', status: 'staged', activated: true }]);
-    // A dry run of a third stage lists the replacement too: promote, destroy the old BE and its snapshot.
-    writeTree(c.updateDir, { 'usr/bin/third': 'third\n' });
-    const dry = normalised((await c.preupd('stage', '--dry-run')).stdout);
-    expect(dry.slice(-4)).toEqual([
-      '+ beadm activate preupd-0004',
-      '+ zfs promote POOL/ROOT/preupd-0004',
-      '+ beadm destroy -F preupd-0003',
+    // preupd-0002 was activated, so preupd-0003 is too, which promotes it: no zfs promote of its own.
+    expect(commands(dry.stdout).slice(-4)).toEqual([
+      '+ zfs inherit org.preupd:stage-in-progress POOL/ROOT/preupd-0003',
+      '+ beadm activate preupd-0003',
+      '+ beadm destroy -Fs preupd-0002',
       '+ zfs destroy -r POOL/ROOT/be0@preupd-stage-STAMP',
     ]);
     // The chain is intact: 0002's pristine moved onto preupd-0003 when it was promoted.
@@ -125,14 +142,17 @@ describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusabl
       c.zfs('unmount', `${c.container}/preupd-0003`);
     }
   }, 120_000);
+
   it('a stage killed half-way leaves a marked BE that the next stage removes; an unmarked one is refused', async () => {
     // What a stage killed after creating its BE and the running root's snapshot leaves (the
     // promotions above moved @install onto preupd-0003).
     const leftover = `${c.container}/preupd-0004`;
     c.zfs('clone', '-o', 'org.preupd:stage-in-progress=20260101T000000Z', `${c.container}/preupd-0003@install`, leftover);
     c.zfs('snapshot', `${c.container}/be0@preupd-stage-20260101T000000Z`);
-    const staged = await c.preupd('stage');
-    expect([staged.status, staged.stderr]).toEqual([0, '']);
+    writeTree(c.updateDir, { 'usr/bin/third': 'third\n' });
+    // The dry run too: it prints the removal and goes on as the real run does.
+    const { dry, real: staged } = await stageTwice();
+    expect(dry.stdout).toContain('# preupd-0004 is left from a stage interrupted at 20260101T000000Z: removing it\n');
     expect(staged.stdout).toContain('# preupd-0004 is left from a stage interrupted at 20260101T000000Z: removing it\n');
     expect(datasets()).not.toContain('be0@preupd-stage-20260101T000000Z');
     const status = JSON.parse((await c.preupd('status', '--json')).stdout);
@@ -146,5 +166,33 @@ describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusabl
     expect(refused.status).toBe(2);
     expect(refused.stderr).toBe(`preupd: ${c.container}/preupd-0005: exists but was not made by a preupd stage: destroy or rename it, then stage again\n`);
     expect(datasets()).toContain(`${c.container}/preupd-0005`);
+  }, 120_000);
+
+  it('a stage stopped after recording its BE (activation failed) is finished by the next stage', async () => {
+    destroyWhenNotBusy(c, `${c.container}/preupd-0005`);
+    writeTree(c.updateDir, { 'usr/bin/sixth': 'sixth\n' });
+    // zfs-fuse's zpool get has no -H: NAME PROPERTY VALUE SOURCE, then the row.
+    const bootfs = () => execFileSync('zpool', ['get', 'bootfs', c.pool.name], { encoding: 'utf8' }).split('\n')[1]?.split(/\s+/)[2];
+    c.env.PREUPD_FAKE_BEADM_FAIL = 'activate';
+    try {
+      const stopped = await c.preupd('stage');
+      expect([stopped.status, stopped.stderr]).toEqual([3, expect.stringMatching(/beadm activate preupd-0005: exit 1: beadm: simulated failure of activate/)]);
+    } finally {
+      delete c.env.PREUPD_FAKE_BEADM_FAIL;
+    }
+    // Recorded before the activation: the BE stays, the state knows it and what was asked.
+    expect(bootfs()).toBe(`${c.container}/preupd-0004`);
+    const recorded = JSON.parse((await c.preupd('status', '--json')).stdout);
+    expect(recorded.staged).toMatchObject([
+      { be: 'preupd-0004', status: 'staged' },
+      { be: 'preupd-0005', status: 'staging', activated: true },
+    ]);
+    const next = await c.preupd('stage');
+    expect([next.status, next.stderr]).toEqual([0, '']);
+    expect(next.stdout).toContain('# preupd-0005 is left from a stage interrupted at ');
+    expect(commands(next.stdout).slice(0, 3)).toEqual(['+ beadm activate preupd-0005', '+ beadm destroy -Fs preupd-0004', '+ zfs destroy -r POOL/ROOT/be0@preupd-stage-STAMP']);
+    expect(bootfs()).toBe(`${c.container}/preupd-0005`);
+    const settled = JSON.parse((await c.preupd('status', '--json')).stdout);
+    expect(settled.staged).toMatchObject([{ be: 'preupd-0005', status: 'staged', activated: true }]);
   }, 120_000);
 });

@@ -6,11 +6,10 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zfsUnusableReason } from '../fixtures/zfs-pool.js';
-import { createCycle, writeTree, type Cycle } from './cycle-fixture.js';
+import { createCycle, destroyWhenNotBusy, writeTree, type Cycle } from './cycle-fixture.js';
 
 const unusable = zfsUnusableReason();
 
@@ -44,6 +43,9 @@ describe.skipIf(unusable !== undefined)(`the cycle without beadm, on real zfs ${
     const badName = await c.preupd('init', '--base-snapshot', `${c.container}/be0@in stall`);
     expect(badName.status).toBe(2);
     expect(badName.stderr).toMatch(/not a valid ZFS snapshot name: invalid character " "\n$/);
+    // An empty value is a usage error (src/cli/main.ts refuses empty string options).
+    const empty = await c.preupd('init', '--base-snapshot', '');
+    expect([empty.status, empty.stderr]).toEqual([2, 'preupd: --base-snapshot needs a value\n']);
     const early = await c.preupd('stage');
     expect([early.status, early.stderr.split('\n').length]).toEqual([2, 2]);
     expect(c.zfs('list', '-H', '-o', 'name', '-t', 'all', '-r', c.pool.name)).toBe(before);
@@ -62,12 +64,13 @@ describe.skipIf(unusable !== undefined)(`the cycle without beadm, on real zfs ${
       // spec/illumos.md §5.4 and §6, libbe without beadm: clone the pristine snapshot as a BE,
       // add its menu entry, mount it, pkg -R, snapshots, first-boot service, unmount, activate.
       '+ zfs clone -o canmount=noauto -o org.opensolaris.libbe:uuid=UUID POOL/ROOT/be0@install POOL/ROOT/preupd-0002',
-      '# POOLMNT/boot/grub/menu.lst: add entry "preupd 0002" for POOL/ROOT/preupd-0002',
+      '# POOLMNT/boot/grub/menu.lst: add entry "preupd 0002" for POOL/ROOT/preupd-0002, keeping POOL/ROOT/be0 the default',
       '+ zfs set org.preupd:stage-in-progress=STAMP POOL/ROOT/preupd-0002',
       '+ zfs set org.preupd:saved-mountpoint=inherited POOL/ROOT/preupd-0002',
       '+ zfs set mountpoint=TMP POOL/ROOT/preupd-0002',
       '+ zfs mount POOL/ROOT/preupd-0002',
       '+ pkg -R TMP refresh',
+      '# POOL/ROOT/be0@install is not reachable through .zfs/snapshot: assuming updates are available',
       '+ pkg -R TMP update -f --accept --parsable=0',
       '+ zfs snapshot -r POOL/ROOT/preupd-0002@preupd-pristine-0002',
       '+ zfs snapshot -r POOL/ROOT/be0@preupd-stage-STAMP',
@@ -80,6 +83,7 @@ describe.skipIf(unusable !== undefined)(`the cycle without beadm, on real zfs ${
       '+ zfs inherit mountpoint POOL/ROOT/preupd-0002',
       '+ zfs inherit org.preupd:saved-mountpoint POOL/ROOT/preupd-0002',
       '+ zfs snapshot -r POOL/ROOT/preupd-0002@preupd-staged-STAMP',
+      '+ zfs inherit org.preupd:stage-in-progress POOL/ROOT/preupd-0002',
       '# POOLMNT/boot/grub/menu.lst: boot POOL/ROOT/preupd-0002 by default',
       '+ zpool set bootfs=POOL/ROOT/preupd-0002 POOL',
       '+ zfs promote POOL/ROOT/preupd-0002',
@@ -95,7 +99,8 @@ describe.skipIf(unusable !== undefined)(`the cycle without beadm, on real zfs ${
     ]);
     expect(stage.stderr).toMatch(/^\+ zfs clone /m);
     expect(c.zfs('get', '-H', '-o', 'value', 'origin', `${c.container}/preupd-0002`).trim()).toBe('-');
-    expect(readFileSync(join(c.pool.mountpoint, 'boot/grub/menu.lst'), 'utf8')).toMatch(/^default 0\ntitle preupd 0002\nbootfs .*\/ROOT\/preupd-0002\n/);
+    // No menu.lst before: be0, what the pool booted, got an entry first; activation made preupd-0002 the default.
+    expect(readFileSync(join(c.pool.mountpoint, 'boot/grub/menu.lst'), 'utf8')).toMatch(/^default 1\ntitle be0\nbootfs .*\/ROOT\/be0\n[^]*\ntitle preupd 0002\nbootfs .*\/ROOT\/preupd-0002\n/);
     // pkg's plan said no rebuild and no boot-archive file was reintegrated: no bootadm.
     expect(c.log().filter((call) => call.startsWith('bootadm'))).toEqual([]);
   }, 120_000);
@@ -132,6 +137,11 @@ describe.skipIf(unusable !== undefined)(`the cycle without beadm, on real zfs ${
     expect(readFileSync(join(root, 'etc/hosts'), 'utf8')).toContain('10.0.0.2 nas');
     expect(existsSync(join(root, 'lib/svc/method/preupd-finish'))).toBe(true);
     expect((await c.preupd('boot-finish')).stdout).toBe('preupd-0002: nothing to finish\n');
+    // A plain init now keeps the recorded base (preupd-0002's origin is not its base).
+    const state = readFileSync(join(c.stateDir, 'state.json'), 'utf8');
+    const init = await c.preupd('init');
+    expect([init.status, init.stdout]).toEqual([0, `already initialised: preupd-0002 on ${c.container}/preupd-0002@preupd-pristine-0002\n`]);
+    expect(readFileSync(join(c.stateDir, 'state.json'), 'utf8')).toBe(state);
   }, 120_000);
 
   it('prune keeps the running base and dependents, destroys the rest; --dry-run destroys nothing', async () => {
@@ -161,19 +171,6 @@ describe.skipIf(unusable !== undefined)(`the cycle without beadm, on real zfs ${
     expect(c.zfs('list', '-H', '-o', 'name', '-t', 'all', '-r', c.pool.name)).toBe(before);
   }, 60_000);
 });
-
-/** zfs-fuse releases files asynchronously: "dataset is busy" for a moment (as Zfs.retryWhileBusy). */
-function destroyWhenNotBusy(c: Cycle, dataset: string): void {
-  for (let tries = 1; ; tries++) {
-    try {
-      c.zfs('destroy', '-r', '-f', dataset);
-      return;
-    } catch (err) {
-      if (tries >= 5 || !/busy/.test(String((err as { stderr?: unknown }).stderr))) throw err;
-      spawnSync('sleep', [String(0.3 * tries)]);
-    }
-  }
-}
 
 /**
  * What booting does, as far as preupd sees it: the new BE is mounted on the root path. The

@@ -64,7 +64,7 @@ describe.skipIf(skip !== undefined)(`beadm adapter against the stand-in beadm on
     expect((await bes.list()).find((be) => be.activeOnReboot)?.name).toBe('preupd-0002');
     expect(await zfs.getProperty(ds('ROOT/osol'), 'origin')).toBe(ds('ROOT/preupd-0002@preupd-pristine-0002'));
 
-    await expect(bes.destroy('preupd-0002')).rejects.toThrow(/beadm destroy -F preupd-0002: exit 1: beadm: Unable to destroy/);
+    await expect(bes.destroy('preupd-0002')).rejects.toThrow(/beadm destroy -Fs preupd-0002: exit 1: beadm: Unable to destroy/);
     expect(readStandInLog(log).map((call) => call.slice(0, 2).join(' '))).toEqual([
       'beadm create',
       'beadm list',
@@ -73,8 +73,25 @@ describe.skipIf(skip !== undefined)(`beadm adapter against the stand-in beadm on
       'beadm unmount',
       'beadm activate',
       'beadm list',
+      'beadm',
       'beadm destroy',
     ]);
+  });
+
+  it('destroys a BE that has snapshots (every preupd BE has), as beadm.c and the Python beadm would', async () => {
+    for (const style of ['c', 'python']) {
+      const styleEnv = { ...env, PREUPD_FAKE_BEADM_STYLE: style };
+      const bes = new BeadmBootEnvironments(createProcessRunner({ env: styleEnv }));
+      // The activation above moved the pristine snapshot onto preupd-0002.
+      await bes.create('preupd-0009', { be: 'preupd-0002', snapshot: 'preupd-pristine-0002' }, 'preupd 0009');
+      execFileSync('zfs', ['snapshot', '-r', ds('ROOT/preupd-0009@preupd-staged-1')]);
+      if (style === 'c') {
+        // illumos libbe: BE_ERR_SS_EXISTS without -s.
+        expect(() => execFileSync(env.PREUPD_BEADM!, ['destroy', '-F', 'preupd-0009'], { env: styleEnv, stdio: 'pipe' })).toThrow(/BE has snapshots/);
+      }
+      await bes.destroy('preupd-0009');
+      expect(await zfs.exists(ds('ROOT/preupd-0009'))).toBe(false);
+    }
   });
 
   it('lists the same BEs in the Python beadm format', async () => {
