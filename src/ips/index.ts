@@ -15,7 +15,7 @@ export { parseImageConfig, type ImageConfig } from './image-config.js';
 export { IMAGE_FORMATS, detectImageLayout, manifestPath, pkgQuote, type ImageFormat, type ImageLayout } from './image-layout.js';
 export { listInstalledPackages, parseInstalledCatalog, type InstalledPackage } from './installed-list.js';
 export { actionApplies, facetIsOn, type ImageVariants } from './variants.js';
-export { buildPathIndex, preserveOf, type Delivery, type PathEntry } from './path-index.js';
+export { buildPathIndex, delivers, preserveOf, type Delivery, type PathEntry } from './path-index.js';
 export { readInstalledImage, type InstalledImage } from './image-reader.js';
 
 export { pkgFileOutcome, type DiskState, type FileUpgrade, type PkgFileOutcome } from './preserve-policy.js';

@@ -64,6 +64,14 @@ const isFile = (d: Delivery): boolean => d.action.type === 'file';
  * package manifests' text, read as UTF-8.
  */
 export function preserveOf(index: ReadonlyMap<string, PathEntry>, path: string): string | undefined {
-  const entry = index.get(Buffer.from(path.replace(/^\/+/, ''), 'latin1').toString('utf8'));
+  const entry = lookup(index, path);
   return entry?.action.type === 'file' ? attr(entry.action, 'preserve') : undefined;
 }
+
+/** Whether a package of the index delivers `path` (named as preserveOf takes it). */
+export function delivers(index: ReadonlyMap<string, PathEntry>, path: string): boolean {
+  return lookup(index, path) !== undefined;
+}
+
+const lookup = (index: ReadonlyMap<string, PathEntry>, path: string): PathEntry | undefined =>
+  index.get(Buffer.from(path.replace(/^\/+/, ''), 'latin1').toString('utf8'));

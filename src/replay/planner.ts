@@ -4,7 +4,7 @@
  * One pass over the joined streams; only paths with something to do or report become steps.
  */
 import { createHash } from 'node:crypto';
-import { type PathEntry, preserveOf } from '../ips/index.js';
+import { delivers, type PathEntry, preserveOf } from '../ips/index.js';
 import type { ManifestEntry } from '../manifest/entry.js';
 import { formatEntryLine } from '../manifest/format.js';
 import type { PlanSources } from './content-conflict.js';
@@ -37,7 +37,8 @@ export async function planReintegration(request: PlanRequest): Promise<Plan> {
   const ctx = {
     names,
     sources: request.sources,
-    preserveOf: (path: string) => preserveOf(request.updateIndex, path) ?? preserveOf(request.baseIndex, path),
+    // update's packages decide; base's only for a path update no longer delivers (or no image).
+    preserveOf: (path: string) => preserveOf(delivers(request.updateIndex, path) ? request.updateIndex : request.baseIndex, path),
   };
   for await (const joined of joinEntries({ base: tapped('base'), admin: tapped('admin'), update: tapped('update') })) {
     const { path, base, admin, update } = joined;

@@ -177,6 +177,20 @@ describe('R5: both changed the content', () => {
     expect(Object.keys(t).filter((p) => /\.(old|new)$/.test(p))).toEqual(Object.keys(saved).filter((p) => /\.(old|new)$/.test(p)));
   });
 
+  // Bug: base's preserve=true was taken whenever update's action had none (found by review).
+  it.each([
+    ['delivers it without preserve: update\'s', { 'etc/app.conf': null }, 'x=update\n'],
+    ['no longer delivers it: base\'s', {}, 'x=admin\n'],
+  ])('R5.3: where update %s preserve decides', async (_, preserve, atPath) => {
+    const run = await runScenario({
+      base: { ...base, 'etc/app.conf': file('x=1\n') },
+      admin: { ...base, 'etc/app.conf': file('x=admin\n') },
+      update: { ...base, 'etc/app.conf': file('x=update\n') },
+      preserve, basePreserve: { 'etc/app.conf': 'true' },
+    });
+    expect(contentOf(describeTree(run.target, ['var/pkg']), '/etc/app.conf')).toBe(atPath);
+  });
+
   it('R5.3: a binary both changed keeps update\'s and saves the admin\'s', async () => {
     const run = await runScenario({ base, admin: { ...base, 'bin/sh': file('ELF admin\0', { mode: 0o755 }) }, update: { ...base, 'bin/sh': file('ELF update\0', { mode: 0o755 }) } });
     const t = describeTree(run.target, []);

@@ -13,8 +13,13 @@ export interface Scenario {
   readonly base: Tree;
   readonly admin: Tree;
   readonly update: Tree;
-  /** update's `preserve` values by relative path (`etc/motd`), as its IPS manifests would say. */
-  readonly preserve?: Record<string, string>;
+  /**
+   * update's `preserve` values by relative path (`etc/motd`), as its IPS manifests would say;
+   * null: update delivers the path without one.
+   */
+  readonly preserve?: Record<string, string | null>;
+  /** base's, likewise (read for paths update does not deliver). */
+  readonly basePreserve?: Record<string, string | null>;
 }
 
 export interface ScenarioRun {
@@ -24,11 +29,11 @@ export interface ScenarioRun {
   step(path: string): PlanStep | undefined;
 }
 
-/** A path index holding one `file` action per path with the given `preserve`. */
-export function preserveIndex(preserve: Record<string, string> = {}): Map<string, PathEntry> {
+/** A path index holding one `file` action per path with the given `preserve` (null: none). */
+export function preserveIndex(preserve: Record<string, string | null> = {}): Map<string, PathEntry> {
   return new Map(Object.entries(preserve).map(([path, value]) => [
     path,
-    { fmri: 'pkg://test/fixture@1.0', action: makeAction('file', [['path', path], ['preserve', value]], 'hash'), others: [] },
+    { fmri: 'pkg://test/fixture@1.0', action: makeAction('file', [['path', path], ...(value === null ? [] : [['preserve', value] as [string, string]])], 'hash'), others: [] },
   ]));
 }
 
@@ -41,7 +46,7 @@ export async function planScenario(s: Scenario, top = tempDir()): Promise<Scenar
   const target = `${top}/target`;
   mkdirSync(target);
   cloneTree(roots.update, target);
-  const plan = await planTrees(roots, { now: NOW, walk: { threads: 0 }, pathIndexes: { update: preserveIndex(s.preserve), base: new Map() } });
+  const plan = await planTrees(roots, { now: NOW, walk: { threads: 0 }, pathIndexes: { update: preserveIndex(s.preserve), base: preserveIndex(s.basePreserve) } });
   return { roots, target, plan, step: (path) => plan.steps.find((st) => st.path === path) };
 }
 
