@@ -9,10 +9,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { applyPlan, type ApplyReport } from '../replay/apply-plan.js';
+import { planOfJournal } from '../replay/journal.js';
 import { formatPlanJson } from '../replay/plan-json.js';
 import { planTrees, readImageIfAny } from '../replay/plan-trees.js';
 import type { Plan, RootName } from '../replay/plan-types.js';
 import { countOutcomes, formatApplyReport, formatPlanTable } from '../replay/report.js';
+import { safeTarget } from '../replay/safe-target.js';
 import { withSnapshotView } from '../system/snapshot-view.js';
 import type { CycleContext } from './context.js';
 
@@ -45,7 +47,8 @@ export async function reintegrateSnapshots(ctx: CycleContext, request: PassReque
     withSnapshotView(zfs, snapshots.admin, (admin) =>
       withSnapshotView(zfs, snapshots.update, async (update) => {
         const roots = { base, admin, update };
-        const plan = await planTrees(roots, rules === undefined ? {} : { rules });
+        // A pass resumed after an interruption goes on with the plan (and stamp) it began with.
+        const plan = planOfJournal(safeTarget(request.target), await planTrees(roots, rules === undefined ? {} : { rules }));
         const image = await readImageIfAny(update);
         const accountActions = image ? [...image.users, ...image.groups].map((d) => d.action) : [];
         const report = applyPlan(plan, { target: request.target, roots, accountActions });
