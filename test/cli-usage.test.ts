@@ -46,9 +46,15 @@ describe('operands', () => {
     [['diff', '-r', '', 'A', 'B'], '-r needs a value'],
     [['--bogus'], 'a command is needed (see preupd --help)'],
     [['manifest'], 'manifest needs a command: create or compare (see preupd manifest --help)'],
+    [['prune', '--keep', '--dry-run'], 'Not enough arguments following: keep'],
   ])('%j: one line that names the problem', async (args, message) => {
     expect(await preupd(args)).toEqual(usage(message));
   });
+});
+
+it.each(['manifest', 'demo', 'prune', 'diff'])('%s --help lists the exit codes', async (command) => {
+  const run = await preupd([command, '--help']);
+  expect([run.status, run.stdout]).toEqual([0, expect.stringContaining('\n  141  standard output was closed')]);
 });
 
 describe('a repeated option takes its last value, as bart getopt does', () => {

@@ -12,6 +12,7 @@ import { UsageError } from '../errors.js';
 import { createDirDemoPool } from '../pipeline/demo-dir-pool.js';
 import { createDemoPool, zfsUnavailable } from '../pipeline/demo-pool.js';
 import type { CommandFactory } from './command.js';
+import { EXIT_CODES_TEXT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
 const checkout = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -23,7 +24,8 @@ export const demoCommand: CommandFactory = ({ io, exit }) => ({
   builder: (y) =>
     y
       .option('keep', { type: 'boolean', default: false, describe: 'keep the pool afterwards (destroy it with zpool destroy)' })
-      .option('directories', { type: 'boolean', default: false, describe: 'use the directory backend (copies) even where zfs works' }),
+      .option('directories', { type: 'boolean', default: false, describe: 'use the directory backend (copies) even where zfs works' })
+      .epilogue(EXIT_CODES_TEXT),
   handler: async (parsed) => {
     const args = parsed as unknown as { keep: boolean; directories: boolean };
     const say = (line: string) => io.stdout(`${line}\n`);

@@ -9,7 +9,7 @@ export const pruneCommand: CommandFactory = ({ io, exit }) => ({
   command: 'prune',
   builder: (y) =>
     y
-      .option('keep', { type: 'number', describe: 'pristine snapshots to keep (default: retention in preupd.conf)' })
+      .option('keep', { type: 'number', requiresArg: true, describe: 'pristine snapshots to keep (default: retention in preupd.conf)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'list what would go, change nothing' })
       .epilogue(EXIT_CODES_TEXT),
   handler: async (parsed) => {
