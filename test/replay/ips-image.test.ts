@@ -19,6 +19,17 @@ async function imageRoot(tree: Tree, version: string): Promise<string> {
   return root;
 }
 
+/** `preupd reintegrate` in-process into a fresh copy of update; stderr passes through. */
+async function reintegrate(baseRoot: string, adminRoot: string, updateRoot: string) {
+  const target = tempDir();
+  cloneTree(updateRoot, target);
+  let stdout = '';
+  const status = await runCli(['reintegrate', '--base', baseRoot, '--admin', adminRoot, '--update', updateRoot, '--target', target], {
+    stdout: (c) => void (stdout += Buffer.from(c as Uint8Array).toString('latin1')), stderr: (c) => void process.stderr.write(c), stdin: () => Readable.from([]), env: {}, cwd: '/', stderrIsTty: false,
+  });
+  return { status, stdout, target };
+}
+
 describe('reintegrate with IPS images', () => {
   it('follows update\'s preserve=renameold and re-adds a group the admin deleted', async () => {
     const base: Tree = { etc: dir(), 'etc/app.conf': file('x=1\n'), 'etc/group': file('root::0:\nsvc::90:\n') };
@@ -26,12 +37,7 @@ describe('reintegrate with IPS images', () => {
     const updateRoot = await imageRoot({ ...base, 'etc/app.conf': file('x=2\n') }, '2.0');
     const adminRoot = tempDir();
     writeTree(adminRoot, { ...base, 'etc/app.conf': file('x=admin\n'), 'etc/group': file('root::0:\n') });
-    const target = tempDir();
-    cloneTree(updateRoot, target);
-    let stdout = '';
-    const status = await runCli(['reintegrate', '--base', baseRoot, '--admin', adminRoot, '--update', updateRoot, '--target', target], {
-      stdout: (c) => void (stdout += Buffer.from(c as Uint8Array).toString('latin1')), stderr: (c) => void process.stderr.write(c), stdin: () => Readable.from([]), env: {}, cwd: '/', stderrIsTty: false,
-    });
+    const { status, stdout, target } = await reintegrate(baseRoot, adminRoot, updateRoot);
     expect(status).toBe(1);
     const t = describeTree(target);
     expect([t['/etc/app.conf']?.endsWith(' x=2\n'), t['/etc/app.conf.old']?.endsWith(' x=admin\n')]).toEqual([true, true]);
@@ -61,12 +67,7 @@ describe('reintegrate with IPS images', () => {
     const baseRoot = await image(accounts(rows));
     const updateRoot = await image(accounts(rows));
     const adminRoot = await image(accounts('root:x:0:0:Super-User:/root:/usr/bin/bash\nsvc:x:60:1:& User:/export/svc:/usr/bin/false\n'));
-    const target = tempDir();
-    cloneTree(updateRoot, target);
-    let stdout = '';
-    const status = await runCli(['reintegrate', '--base', baseRoot, '--admin', adminRoot, '--update', updateRoot, '--target', target], {
-      stdout: (c) => void (stdout += Buffer.from(c as Uint8Array).toString('latin1')), stderr: (c) => void process.stderr.write(c), stdin: () => Readable.from([]), env: {}, cwd: '/', stderrIsTty: false,
-    });
+    const { status, stdout, target } = await reintegrate(baseRoot, adminRoot, updateRoot);
     expect(status).toBe(0);
     expect(describeTree(target)['/etc/passwd']).toMatch(/ root:.*\nsvc:x:60:1:& User:\/export\/svc:\/usr\/bin\/false\ndaemon2:x:61:1:& User:\/:\n$/);
     expect(stdout).toMatch(/^user daemon2: username: '<missing>' should be 'daemon2': re-applied$/m);
