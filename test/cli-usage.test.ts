@@ -5,7 +5,7 @@
  * stderr line naming what the user typed, exit 2, and nothing left behind.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PREUPD, scratchDir } from './real-tree.js';
@@ -83,6 +83,17 @@ describe('output that cannot be written', () => {
     closeSync(full);
     expect([run.status, run.stderr]).toEqual([2, 'preupd: standard output: No space left on device\n']);
   });
+});
+
+// Bug: an unexpected failure exited 1 with a stack trace; 1 means differences or conflicts,
+// and the first-boot service takes boot-finish's 1 for "finished with conflicts".
+it('a failure nothing else caught (here: no dist/) is one line and exit 2', () => {
+  const bin = join(top, 'checkout-without-dist', 'bin');
+  mkdirSync(bin, { recursive: true });
+  copyFileSync(PREUPD, join(bin, 'preupd'));
+  const run = spawnSync('node', [join(bin, 'preupd'), 'status'], { encoding: 'utf8' });
+  expect(run.status).toBe(2);
+  expect(run.stderr).toMatch(/^preupd: Cannot find module '.*main\.js'[^\n]*\n$/);
 });
 
 describe('interrupted while writing -o', () => {
