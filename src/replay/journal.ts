@@ -6,6 +6,7 @@
  * reports the whole run, not only what its own process did.
  */
 import * as fs from 'node:fs';
+import { asciiJson } from '../ascii-json.js';
 import { InputError } from '../errors.js';
 import { type AccountActionReport, formatAction, parseAction } from '../ips/index.js';
 import { parsePlanJson } from './plan-json.js';
@@ -94,7 +95,8 @@ export function openJournal(target: SafeTarget, plan: Plan): Journal {
   // Drop a torn last record, so the next one starts on a line of its own.
   fs.ftruncateSync(fd, text.lastIndexOf('\n') + 1);
   const append = (record: JournalRecord) => {
-    fs.writeSync(fd, `${JSON.stringify(record)}\n`);
+    // ASCII: names are byte strings, and the journal is read back as latin1.
+    fs.writeSync(fd, `${asciiJson(record)}\n`);
     fs.fdatasyncSync(fd);
   };
   if (fresh) append({ plan: plan.id, fingerprint: plan.inputs.fingerprint });

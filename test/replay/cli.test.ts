@@ -176,14 +176,17 @@ describe('preupd reintegrate', () => {
   });
 
   // Bug: a refused unit was journaled done and its refusal printed once: a rerun said nothing of it and exited 0.
+  // Also a name with bytes above 0x7f: the journal was written as UTF-8 and read back as
+  // latin1, so the rerun named the bytes of /café twice encoded (found by review).
   it('a rerun reports again what the journaled run refused, exit 1', async () => {
     const { args, target, top } = roots(false);
-    expect(spawnSync('mkfifo', [`${top}/admin/fifo`]).status).toBe(0);
+    for (const name of ['fifo', 'café']) expect(spawnSync('mkfifo', [`${top}/admin/${name}`]).status).toBe(0);
     const first = await preupd(['reintegrate', ...args, '--target', target]);
     const again = await preupd(['reintegrate', ...args, '--target', target]);
     for (const run of [first, again]) {
       expect(run.status).toBe(1);
       expect(run.stdout).toContain('refused /fifo: FIFOs and device nodes are not created');
+      expect(run.stdout).toContain(`refused ${Buffer.from('/café').toString('latin1')}: FIFOs and device nodes are not created`);
     }
     expect(again.stdout).toContain('already applied');
   });
