@@ -22,4 +22,10 @@ describe('mergeNameToMajor', () => {
   it('carries the admin\'s deletions and keeps comments', () => {
     expect(mergeNameToMajor(`#c\n${base}`, '#c\nsd 32\n', `#c\n${base}x 7\n`).text).toBe('#c\nsd 32\nx 7\n');
   });
+
+  it('carries the admin\'s own comments in place, and the admin\'s deletion of one', () => {
+    const merged = mergeNameToMajor(`#old\n${base}`, `${base}# lab card, see ticket 12\nmydrv 260\n`, `#old\n${base}newdrv 261\n`);
+    expect(merged).toEqual({ text: `${base}newdrv 261\n# lab card, see ticket 12\nmydrv 260\n`, conflicts: [] });
+    expect(mergeNameToMajor(base, `# top\n${base}`, `${base}x 7\n`).text).toBe(`# top\n${base}x 7\n`);
+  });
 });

@@ -24,7 +24,8 @@ function parse(text: string): Line[] {
 const byName = (lines: readonly Line[]) => new Map(lines.filter((l) => l.name !== undefined).map((l) => [l.name!, l]));
 
 export function mergeNameToMajor(base: string, admin: string, update: string): { text: string; conflicts: string[] } {
-  const [b, a, u] = [byName(parse(base)), byName(parse(admin)), parse(update)];
+  const [baseLines, adminLines] = [parse(base), parse(admin)];
+  const [b, a, u] = [byName(baseLines), byName(adminLines), parse(update)];
   const out = u.filter((l) => l.name === undefined || !(b.has(l.name) && !a.has(l.name))); // admin's deletions
   const conflicts: string[] = [];
   for (const line of a.values()) {
@@ -44,5 +45,24 @@ export function mergeNameToMajor(base: string, admin: string, update: string): {
     if (at >= 0) out[at] = line;
     else out.push(line);
   }
-  return { text: out.map((l) => `${l.text}\n`).join(''), conflicts };
+  return { text: withOtherLines(out, baseLines, adminLines).map((l) => `${l.text}\n`).join(''), conflicts };
+}
+
+/**
+ * The admin's comment (and other non-driver) lines added or deleted, carried in place, as in
+ * the keyed files (R5.1): an added one goes before the admin's line after it, as it stands in
+ * the result (a comment is about the line it heads), at the end when none does. An admin's
+ * comment was lost (found by review).
+ */
+function withOtherLines(out: readonly Line[], base: readonly Line[], admin: readonly Line[]): Line[] {
+  const others = (lines: readonly Line[]) => new Set(lines.filter((l) => l.name === undefined).map((l) => l.text));
+  const [baseOthers, adminOthers] = [others(base), others(admin)];
+  const result = out.filter((l) => l.name !== undefined || !baseOthers.has(l.text) || adminOthers.has(l.text));
+  let at = result.length;
+  for (const line of [...admin].reverse()) {
+    const found = result.findIndex((l) => (line.name === undefined ? l.text === line.text : l.name === line.name));
+    if (found >= 0) at = found;
+    else if (line.name === undefined && !baseOthers.has(line.text)) result.splice(at, 0, line);
+  }
+  return result;
 }
