@@ -48,7 +48,7 @@ export function directoryArg(dir: string, cwd: string): string {
 }
 
 /** Walks the three roots and plans; bad roots and rules files are input errors (exit 2). */
-export async function planFromArgs(args: RootArgs, io: CliIo): Promise<{ plan: Plan; roots: Record<RootName, string> }> {
+export async function planFromArgs(args: RootArgs, io: CliIo, now?: Date): Promise<{ plan: Plan; roots: Record<RootName, string> }> {
   const roots = { base: directoryArg(args.base, io.cwd), admin: directoryArg(args.admin, io.cwd), update: directoryArg(args.update, io.cwd) };
   let rules: string | undefined;
   if (args.r !== undefined) {
@@ -60,7 +60,7 @@ export async function planFromArgs(args: RootArgs, io: CliIo): Promise<{ plan: P
   }
   const onMessage = (text: string) => io.stderr(Buffer.from(text, 'latin1'));
   try {
-    return { plan: await planTrees(roots, { onMessage, ...(rules === undefined ? {} : { rules }) }), roots };
+    return { plan: await planTrees(roots, { onMessage, ...(rules === undefined ? {} : { rules }), ...(now === undefined ? {} : { now }) }), roots };
   } catch (err) {
     // The walker names the rules text 'rules'; the user knows it by its file name.
     if (err instanceof InputError && err.file === 'rules' && args.r !== undefined) {

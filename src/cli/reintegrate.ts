@@ -7,9 +7,11 @@ import { fromCwd } from './io.js';
 import { InputError, UsageError } from '../errors.js';
 import { applyPlan } from '../replay/apply-plan.js';
 import { planOfJournal } from '../replay/journal.js';
-import { parsePlanJson, toAsciiJson } from '../replay/plan-json.js';
+import { formatPlanJson, parsePlanJson, toAsciiJson } from '../replay/plan-json.js';
 import { readImageIfAny } from '../replay/plan-trees.js';
 import type { Plan } from '../replay/plan-types.js';
+import { timeOfStamp } from '../replay/planner.js';
+import { escapeName } from '../manifest/format.js';
 import { applyReportJson, countOutcomes, formatApplyReport, formatPlanTable } from '../replay/report.js';
 import { safeTarget } from '../replay/safe-target.js';
 import { checkTargetIsCopyOfUpdate } from '../replay/target-check.js';
@@ -24,18 +26,28 @@ interface ReintegrateArgs extends RootArgs {
   dryRun: boolean;
 }
 
-/** The reviewed plan, refused when a root changed since it was made. */
-function reviewedPlan(file: string, fresh: Plan, cwd: string): Plan {
+function readPlanFile(file: string, cwd: string): Plan {
   let text: string;
   try {
     text = readFileSync(fromCwd(cwd, file), 'latin1');
   } catch (err) {
     throw new InputError(file, undefined, strerror(err));
   }
-  const plan = parsePlanJson(text, file);
-  const changed = (['base', 'admin', 'update'] as const).filter((root) => plan.inputs.fingerprint[root] !== fresh.inputs.fingerprint[root]);
+  return parsePlanJson(text, file);
+}
+
+/**
+ * The reviewed plan, when it is exactly what these inputs plan to at its stamp (`fresh`, made
+ * at that time): refused when a root changed since, and when a step was edited, which could
+ * make it read or write anything (a source through a symlink in a root, found by review).
+ */
+function checkedPlan(reviewed: Plan, fresh: Plan, file: string): Plan {
+  const changed = (['base', 'admin', 'update'] as const).filter((root) => reviewed.inputs.fingerprint[root] !== fresh.inputs.fingerprint[root]);
   if (changed.length > 0) throw new InputError(file, undefined, `plan was made from other inputs: ${changed.join(', ')} changed since`);
-  return plan;
+  if (formatPlanJson(reviewed) === formatPlanJson(fresh)) return reviewed;
+  const at = reviewed.steps.findIndex((s, i) => toAsciiJson(s) !== toAsciiJson(fresh.steps[i]));
+  const where = at < 0 ? 'its summary' : `step ${at + 1} ${escapeName(reviewed.steps[at]!.path)}`;
+  throw new InputError(file, undefined, `${where} is not what these inputs plan to: edited, or made by another preupd version`);
 }
 
 export const reintegrateCommand: CommandFactory = ({ io, exit }) => ({
@@ -50,10 +62,11 @@ export const reintegrateCommand: CommandFactory = ({ io, exit }) => ({
   handler: async (parsed) => {
     const args = parsed as unknown as ReintegrateArgs;
     const target = directoryArg(args.target, io.cwd);
-    const { plan: fresh, roots } = await planFromArgs(args, io);
+    const reviewed = args.plan === undefined ? undefined : readPlanFile(args.plan, io.cwd);
+    const { plan: fresh, roots } = await planFromArgs(args, io, reviewed && timeOfStamp(reviewed.stamp));
     // The roots are read-only inputs; writing into one would change what the plan was made from.
     if (Object.values(roots).includes(target)) throw new UsageError('--target must be a copy of update, not base, admin or update itself');
-    const chosen = args.plan === undefined ? fresh : reviewedPlan(args.plan, fresh, io.cwd);
+    const chosen = reviewed === undefined ? fresh : checkedPlan(reviewed, fresh, args.plan!);
     // An interrupted or finished apply of these inputs goes on with its own plan and stamp.
     const plan = planOfJournal(safeTarget(target), chosen);
     checkTargetIsCopyOfUpdate(target, roots.update, plan);

@@ -25,8 +25,17 @@ export interface PlanRequest {
   readonly now: Date;
 }
 
+/** A plan's stamp (`20261204T010203Z`): when it was made, to the second; names its saved copies. */
+const stampOf = (now: Date): string => now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+
+/** The time a stamp stands for: planning again at it gives the same plan (the planner is pure). */
+export function timeOfStamp(stamp: string): Date {
+  const [, y, mo, d, h, mi, s] = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(stamp)!.map(Number) as number[];
+  return new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
+}
+
 export async function planReintegration(request: PlanRequest): Promise<Plan> {
-  const stamp = request.now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = stampOf(request.now);
   const digests = { base: createHash('sha256'), admin: createHash('sha256'), update: createHash('sha256') };
   const tapped = (root: keyof typeof digests) => fingerprinted(request.entries[root], digests[root]);
   const steps: PlanStep[] = [];

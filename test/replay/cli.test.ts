@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { parsePlanJson } from '../../src/replay/plan-json.js';
+import type { Plan } from '../../src/replay/plan-types.js';
 import { cloneTree, describeTree, dir, file, tempDir, writeTree, type Tree } from './trees.js';
 
 async function preupd(args: string[]) {
@@ -155,6 +156,35 @@ describe('preupd reintegrate', () => {
     const run = await preupd(['reintegrate', ...args, '--target', target, '--plan', `${top}/plan.json`]);
     expect(run.status).toBe(0);
     expect(describeTree(target)['/etc/motd']).toContain('admin motd');
+  });
+
+  // The reviewed plan is replanned at its stamp: saved copies keep the names it shows.
+  it('applies a reviewed --plan with conflicts a second later, under the names it shows', async () => {
+    const { args, target, top } = roots(true);
+    const planned = await preupd(['plan', ...args, '--json', '-o', `${top}/plan.json`]);
+    await new Promise((r) => setTimeout(r, 1100));
+    const run = await preupd(['reintegrate', ...args, '--target', target, '--plan', `${top}/plan.json`]);
+    expect(run.status).toBe(1);
+    const saved = (JSON.parse(planned.stdout) as Plan).steps.flatMap((st) => st.saved.map((c) => c.to));
+    expect(saved.length).toBeGreaterThan(0);
+    for (const to of saved) expect(existsSync(`${target}${to}`)).toBe(true);
+  });
+
+  // Bug: only the shape of ops was checked: an op added by hand read through a symlink the
+  // admin made (/sl -> /etc) and copied the host's /etc/hostname into the target (review).
+  it('refuses a --plan whose steps are not what its inputs plan to, writing nothing', async () => {
+    const { args, target, top } = roots(false);
+    symlinkSync('/etc', `${top}/admin/sl`);
+    await preupd(['plan', ...args, '-o', `${top}/plan.json`]);
+    const plan = JSON.parse(readFileSync(`${top}/plan.json`, 'latin1')) as Plan;
+    const step = plan.steps.find((st) => st.path === '/sl')!;
+    (step.ops as unknown[]).push({ op: 'put', path: '/stolen', from: 'admin', source: '/sl/hostname', type: 'F', meta: { mode: 0o644, uid: 0, gid: 0, acl: '-' }, mtime: 0 });
+    writeFileSync(`${top}/plan.json`, JSON.stringify(plan));
+    const before = describeTree(target);
+    const run = await preupd(['reintegrate', ...args, '--target', target, '--plan', `${top}/plan.json`]);
+    const index = plan.steps.indexOf(step) + 1;
+    expect([run.status, run.stderr]).toEqual([2, `preupd: ${top}/plan.json: step ${index} /sl is not what these inputs plan to: edited, or made by another preupd version\n`]);
+    expect(describeTree(target)).toEqual(before);
   });
 
   // Bug: ops were not checked: a `source` with `..` copied the host's /etc/shadow into the
