@@ -10,6 +10,7 @@ import { findRecord, loadTables, saveTables } from '../ips/account-tables.js';
 import { groupProblems, installGroup } from '../ips/group-action.js';
 import { restoreUser } from '../ips/user-action.js';
 import { type OpContext, writeTargetFile } from './apply-op.js';
+import type { AccountRepair } from './journal.js';
 import { lstatOrUndefined, RefusedPathError, type TargetView } from './safe-target.js';
 
 const KINDS = ['passwd', 'shadow', 'group', 'ftpusers'] as const satisfies readonly (keyof AccountFiles)[];
@@ -41,29 +42,36 @@ function readAccountFiles(read: (path: string) => string | undefined): AccountFi
 
 const pathOf = (kind: keyof AccountFiles): string => `/${ACCOUNT_DBS[kind].path}`;
 
-export function checkAccounts(actions: readonly Action[], today: number, ctx: OpContext): AccountActionReport[] {
-  const at = (path: string) => {
-    const real = ctx.target.check(path);
-    const st = lstatOrUndefined(real);
-    if (st && !st.isFile()) throw new RefusedPathError(path, 'not a regular file');
-    return { real, st };
-  };
+/** The account check's changes to the target, decided (not written). */
+export function planAccountRepair(actions: readonly Action[], today: number, ctx: OpContext): AccountRepair {
   const before = readAccountFiles((path) => {
-    const { real, st } = at(path);
+    const { real, st } = regularFile(path, ctx);
     return st && fs.readFileSync(real, 'latin1');
   });
   const { files, reports } = restoreLostAccounts(before, actions, today);
-  for (const kind of KINDS) {
-    if (files[kind] === before[kind]) continue;
-    const { st } = at(pathOf(kind));
-    // A new file gets what illumos ships: root:sys, shadow readable by root only.
-    const meta = st ? { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid } : { mode: kind === 'shadow' ? 0o400 : 0o644, uid: 0, gid: 3 };
-    writeTargetFile(pathOf(kind), files[kind], meta, ctx);
-  }
-  return reports;
+  return { files: Object.fromEntries(KINDS.filter((kind) => files[kind] !== before[kind]).map((kind) => [kind, files[kind]])), reports };
 }
 
-/** What checkAccounts would re-apply on the target the dry run predicts (`view`), writing nothing. */
+/** Writes a repair; idempotent, so a resume writes the journaled repair again. */
+export function writeAccountRepair(repair: AccountRepair, ctx: OpContext): void {
+  for (const kind of KINDS) {
+    const text = repair.files[kind];
+    if (text === undefined) continue;
+    const { st } = regularFile(pathOf(kind), ctx);
+    // A new file gets what illumos ships: root:sys, shadow readable by root only.
+    const meta = st ? { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid } : { mode: kind === 'shadow' ? 0o400 : 0o644, uid: 0, gid: 3 };
+    writeTargetFile(pathOf(kind), text, meta, ctx);
+  }
+}
+
+function regularFile(path: string, ctx: OpContext) {
+  const real = ctx.target.check(path);
+  const st = lstatOrUndefined(real);
+  if (st && !st.isFile()) throw new RefusedPathError(path, 'not a regular file');
+  return { real, st };
+}
+
+/** What the account check would re-apply on the target the dry run predicts (`view`), writing nothing. */
 export function predictAccounts(actions: readonly Action[], today: number, view: TargetView): AccountActionReport[] {
   return restoreLostAccounts(readAccountFiles((path) => view.readFile(path)), actions, today).reports;
 }

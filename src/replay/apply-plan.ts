@@ -7,7 +7,7 @@
  */
 import type { AccountActionReport, Action } from '../ips/index.js';
 import { applyOp, type OpContext, simulateOp, writeTargetFile } from './apply-op.js';
-import { checkAccounts, predictAccounts } from './account-check.js';
+import { planAccountRepair, predictAccounts, writeAccountRepair } from './account-check.js';
 import { journalPath, journalPlanPath, openJournal, planOfJournal, readJournal, type Refusal, type UnitOutcome } from './journal.js';
 import { formatPlanJson } from './plan-json.js';
 import type { Op, Plan, RootName } from './plan-types.js';
@@ -98,10 +98,13 @@ export function applyPlan(given: Plan, options: ApplyOptions): ApplyReport {
     // The account check is the last unit: journaled like the others, so its report survives a rerun.
     const accountUnit = units.length;
     if (hasAccountActions(options) && !journal.done.has(accountUnit)) {
-      journal.begin(accountUnit);
       let outcome: UnitOutcome;
       try {
-        outcome = { refused: [], accounts: checkAccounts(options.accountActions, today(options), ctx) };
+        // Write-ahead (see AccountRepair): decided once, journaled, then written.
+        const repair = journal.repairs.get(accountUnit) ?? planAccountRepair(options.accountActions, today(options), ctx);
+        journal.begin(accountUnit, repair);
+        writeAccountRepair(repair, ctx);
+        outcome = { refused: [], accounts: repair.reports };
       } catch (err) {
         outcome = { refused: [refusal(err)], accounts: [] };
       }
@@ -138,7 +141,7 @@ function dryRun(plan: Plan, options: ApplyOptions): ApplyReport {
   }
   if (hasAccountActions(options) && !journal.done.has(units.length)) {
     try {
-      accounts.push(...predictAccounts(options.accountActions, today(options), view));
+      accounts.push(...(journal.repairs.get(units.length)?.reports ?? predictAccounts(options.accountActions, today(options), view)));
     } catch (err) {
       refused.push(refusal(err));
     }

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import { asciiJson } from '../ascii-json.js';
 import { InputError } from '../errors.js';
-import { type AccountActionReport, formatAction, parseAction } from '../ips/index.js';
+import { ACCOUNT_DB_KINDS, type AccountActionReport, type AccountFiles, formatAction, parseAction } from '../ips/index.js';
 import { parsePlanJson } from './plan-json.js';
 import { STATE_DIR, type Plan } from './plan-types.js';
 import { lstatOrUndefined, RefusedPathError, type SafeTarget } from './safe-target.js';
@@ -25,12 +25,23 @@ export interface UnitOutcome {
   readonly accounts: readonly AccountActionReport[];
 }
 
+/**
+ * The account check's changes (account-check.ts), decided before any is written and journaled
+ * with its `begin`: a resume writes the same again. Deciding anew would read files the killed
+ * run had half rewritten, and decide (and report) less. The journal is private (0600 in a
+ * 0700 directory), as the saved area, which holds shadow too.
+ */
+export interface AccountRepair {
+  readonly files: Partial<AccountFiles>;
+  readonly reports: readonly AccountActionReport[];
+}
+
 /** An account report as the journal holds it: the action as text. */
 type JournaledAccount = Omit<AccountActionReport, 'action'> & { readonly action: string };
 
 type JournalRecord =
   | { readonly plan: string; readonly fingerprint: Plan['inputs']['fingerprint'] }
-  | { readonly unit: number; readonly state: 'begin' }
+  | { readonly unit: number; readonly state: 'begin'; readonly repair?: { readonly files: Partial<AccountFiles>; readonly accounts: readonly JournaledAccount[] } }
   | { readonly unit: number; readonly state: 'done'; readonly refused?: readonly Refusal[]; readonly accounts?: readonly JournaledAccount[] }
   | { readonly state: 'complete' };
 
@@ -41,7 +52,9 @@ export interface Journal {
   readonly earlier: UnitOutcome;
   /** The plan is already kept beside the journal (journalPlanPath). */
   readonly planKept: boolean;
-  begin(unit: number): void;
+  /** Repairs journaled with a `begin` whose unit is not done: to write again, as they are. */
+  readonly repairs: ReadonlyMap<number, AccountRepair>;
+  begin(unit: number, repair?: AccountRepair): void;
   finish(unit: number, outcome?: Partial<UnitOutcome>): void;
   finishAll(): void;
   close(): void;
@@ -71,7 +84,7 @@ export function planOfJournal(target: SafeTarget, plan: Plan): Plan {
 }
 
 /** What an earlier apply of this plan recorded, read only (a dry run predicts a resume from it). */
-export function readJournal(target: SafeTarget, plan: Plan): Pick<Journal, 'done' | 'complete' | 'earlier'> {
+export function readJournal(target: SafeTarget, plan: Plan): Pick<Journal, 'done' | 'complete' | 'earlier' | 'repairs'> {
   const path = journalPath(plan);
   return readRecords(journalText(target, path), `${target.root}${path}`, plan);
 }
@@ -89,7 +102,7 @@ export function openJournal(target: SafeTarget, plan: Plan): Journal {
   // preupd's own directories are private: saved copies may hold the admin's secrets (shadow).
   target.makeParents(path, (dir) => ({ mode: dir === STATE_DIR || dir.startsWith(`${STATE_DIR}/`) ? 0o700 : 0o755 }));
   const text = journalText(target, path);
-  const { done, complete, fresh, earlier } = readRecords(text, `${target.root}${path}`, plan);
+  const { done, complete, fresh, earlier, repairs } = readRecords(text, `${target.root}${path}`, plan);
   const planKept = lstatOrUndefined(target.check(journalPlanPath(plan))) !== undefined;
   const fd = fs.openSync(target.check(path), fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, 0o600);
   // Drop a torn last record, so the next one starts on a line of its own.
@@ -105,22 +118,30 @@ export function openJournal(target: SafeTarget, plan: Plan): Journal {
     complete,
     earlier,
     planKept,
-    begin: (unit) => append({ unit, state: 'begin' }),
+    repairs,
+    begin: (unit, repair) => append({
+      unit, state: 'begin',
+      ...(repair ? { repair: { files: repair.files, accounts: repair.reports.map(journaledAccount) } } : {}),
+    }),
     finish: (unit, { refused = [], accounts = [] } = {}) => append({
       unit, state: 'done',
       ...(refused.length > 0 ? { refused } : {}),
-      ...(accounts.length > 0 ? { accounts: accounts.map((r) => ({ ...r, action: formatAction(r.action) })) } : {}),
+      ...(accounts.length > 0 ? { accounts: accounts.map(journaledAccount) } : {}),
     }),
     finishAll: () => append({ state: 'complete' }),
     close: () => fs.closeSync(fd),
   };
 }
 
+const journaledAccount = (r: AccountActionReport): JournaledAccount => ({ ...r, action: formatAction(r.action) });
+const accountOf = (r: JournaledAccount): AccountActionReport => ({ ...r, action: parseAction(r.action) });
+
 /** A torn last line (killed mid-write) is dropped; anything else unreadable is a corrupt journal. */
-function readRecords(text: string, file: string, plan: Plan): { done: Set<number>; complete: boolean; fresh: boolean; earlier: UnitOutcome } {
+function readRecords(text: string, file: string, plan: Plan): { done: Set<number>; complete: boolean; fresh: boolean; earlier: UnitOutcome; repairs: Map<number, AccountRepair> } {
   const lines = text.split('\n');
   lines.pop(); // after the last newline: empty, or a torn record
   const done = new Set<number>();
+  const repairs = new Map<number, AccountRepair>();
   const refused: Refusal[] = [];
   const accounts: AccountActionReport[] = [];
   let complete = false;
@@ -130,13 +151,16 @@ function readRecords(text: string, file: string, plan: Plan): { done: Set<number
       if (!('plan' in record) || record.plan !== plan.id || JSON.stringify(record.fingerprint) !== JSON.stringify(plan.inputs.fingerprint)) {
         throw new InputError(file, 1, 'journal of another plan');
       }
+    } else if ('unit' in record && record.state === 'begin' && record.repair) {
+      repairs.set(record.unit, { files: record.repair.files, reports: record.repair.accounts.map(accountOf) });
     } else if ('unit' in record && record.state === 'done') {
       done.add(record.unit);
+      repairs.delete(record.unit);
       refused.push(...(record.refused ?? []));
-      accounts.push(...(record.accounts ?? []).map((r) => ({ ...r, action: parseAction(r.action) })));
+      accounts.push(...(record.accounts ?? []).map(accountOf));
     } else if ('state' in record && record.state === 'complete') complete = true;
   });
-  return { done, complete, fresh: lines.length === 0, earlier: { refused, accounts } };
+  return { done, complete, fresh: lines.length === 0, earlier: { refused, accounts }, repairs };
 }
 
 const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
@@ -151,13 +175,18 @@ function isJournaledAccount(v: unknown): boolean {
   }
 }
 const isListOf = (v: unknown, ok: (item: unknown) => boolean): boolean => v === undefined || (Array.isArray(v) && v.every(ok));
+function isRepair(v: unknown): boolean {
+  const r = v as { files?: Record<string, unknown>; accounts?: unknown };
+  return typeof r?.files === 'object' && r.files !== null && Object.entries(r.files).every(([kind, text]) => ACCOUNT_DB_KINDS.includes(kind as never) && typeof text === 'string') &&
+    Array.isArray(r.accounts) && isListOf(r.accounts, isJournaledAccount);
+}
 
 function parse(line: string, file: string, lineNo: number): JournalRecord {
   try {
     const record = JSON.parse(line) as JournalRecord;
     const valid =
       ('plan' in record && typeof record.plan === 'string') ||
-      ('unit' in record && Number.isInteger(record.unit) && (record.state === 'begin' ||
+      ('unit' in record && Number.isInteger(record.unit) && ((record.state === 'begin' && (record.repair === undefined || isRepair(record.repair))) ||
         (record.state === 'done' && isListOf(record.refused, isRefusal) && isListOf(record.accounts, isJournaledAccount)))) ||
       (record as { state?: unknown }).state === 'complete';
     if (valid) return record;
