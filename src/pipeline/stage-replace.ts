@@ -10,7 +10,10 @@ import type { StagedBe } from './state.js';
 export interface NewestBe {
   readonly be: string;
   readonly dataset: string;
-  /** The snapshot the BE was cloned from while not promoted since; undefined once promoted. */
+  /**
+   * The snapshot the BE was cloned from while not promoted since; undefined once promoted.
+   * Only a dry run goes by it: a real run reads the origins (clonesOfOld).
+   */
   readonly origin: string | undefined;
   readonly activate: boolean;
 }
@@ -27,32 +30,52 @@ export async function settleStage(ctx: CycleContext, newest: NewestBe, older: re
  * that snapshot (and the chain before it) moves onto the new BE and the old BE, now a plain
  * clone, can go (spec/illumos.md §6: promotion moves the origin and older ones). When the
  * old BE cannot be destroyed (mounted, busy), the promotions are undone: nothing changed.
+ * Its stage snapshot goes too, also when the BE is already gone (a stage killed after
+ * destroying it): nothing reads the snapshot once the BE is gone.
  */
 async function replaceUnbooted(ctx: CycleContext, newDataset: string, origin: string | undefined, old: StagedBe): Promise<void> {
   const { zfs, bootEnvironments } = ctx.system;
-  if (!(await zfs.exists(old.dataset))) return;
-  const pairs = origin?.startsWith(`${old.dataset}@`) ? await counterparts(ctx, old.dataset, newDataset) : [];
-  const promoted: string[] = [];
-  try {
-    for (const [dataset, clone] of pairs) {
-      await zfs.promote(clone);
-      promoted.push(dataset);
+  if (await zfs.exists(old.dataset)) {
+    const pairs = await clonesOfOld(ctx, newDataset, origin, old.dataset);
+    const promoted: string[] = [];
+    try {
+      for (const [dataset, clone] of pairs) {
+        await zfs.promote(clone);
+        promoted.push(dataset);
+      }
+      await bootEnvironments.destroy(old.be);
+    } catch (err) {
+      for (const dataset of promoted) await zfs.promote(dataset);
+      throw err;
     }
-    await bootEnvironments.destroy(old.be);
-  } catch (err) {
-    for (const dataset of promoted) await zfs.promote(dataset);
-    throw err;
   }
-  if (await zfs.exists(old.adminSnapshot.name)) await zfs.destroy(old.adminSnapshot.name, { recursive: true });
+  await destroyStageSnapshot(ctx, old);
+}
+
+/** The snapshot of the running root a stage took, once its BE is gone or replaced. */
+export async function destroyStageSnapshot(ctx: CycleContext, staged: StagedBe): Promise<void> {
+  const { zfs } = ctx.system;
+  if (await zfs.exists(staged.adminSnapshot.name)) await zfs.destroy(staged.adminSnapshot.name, { recursive: true });
 }
 
 /**
- * Each file system of `source` with its clone in `dataset` (beadm create -e cloned every
- * one), read from `source`: the new BE does not exist yet under --dry-run.
+ * Each file system of the new BE still cloned from one of `source` (the old BE), with that
+ * file system. A real run reads every origin: a stage killed between promotions leaves the
+ * root promoted and a child not. The new BE does not exist under --dry-run: then its root's
+ * origin (as it would be) decides, and beadm create -e cloned every file system of `source`.
  */
-async function counterparts(ctx: CycleContext, source: string, dataset: string): Promise<[string, string][]> {
-  const rows = await ctx.system.zfs.list({ roots: [source], type: 'filesystem', depth: 'all', properties: [] });
-  return rows.map((row) => [row.name, dataset + row.name.slice(source.length)]);
+async function clonesOfOld(ctx: CycleContext, dataset: string, origin: string | undefined, source: string): Promise<[string, string][]> {
+  const { zfs, runner } = ctx.system;
+  if (runner.dryRun) {
+    if (!origin?.startsWith(`${source}@`)) return [];
+    const rows = await zfs.list({ roots: [source], type: 'filesystem', depth: 'all', properties: [] });
+    return rows.map((row) => [row.name, dataset + row.name.slice(source.length)]);
+  }
+  const rows = await zfs.list({ roots: [dataset], type: 'filesystem', depth: 'all', properties: ['origin'] });
+  return rows.flatMap((row): [string, string][] => {
+    const from = row.properties.origin?.split('@')[0] ?? '-';
+    return from === source || from.startsWith(`${source}/`) ? [[from, row.name]] : [];
+  });
 }
 
 /**

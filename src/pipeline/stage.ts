@@ -18,12 +18,12 @@ import { snapshotDirectory } from '../system/snapshot-view.js';
 import type { UpdateCheck } from '../system/pkg.js';
 import { loadInitialisedState, snapshotOnBe, stamp, type CycleContext } from './context.js';
 import { reintegrateSnapshots, type PassResult } from './reintegrate-snapshots.js';
-import { findRunningBe, runningBase } from './running.js';
-import { settleStage, undoStage } from './stage-replace.js';
+import { findRunningBe, runningBase, type RunningBe } from './running.js';
+import { destroyStageSnapshot, settleStage, undoStage } from './stage-replace.js';
 import { writeState } from './state-file.js';
 import { withStateLock } from './state-lock.js';
 import { syncSnapshotNames } from './state-snapshots.js';
-import { addPristine, findPristine, forgetStaged, latestPristine, nextPristineName, putStaged, unbootedStaged, type PreupdState, type StagedBe } from './state.js';
+import { addPristine, findPristine, forgetPristine, forgetStaged, latestPristine, nextPristineName, putStaged, unbootedStaged, type PreupdState, type StagedBe } from './state.js';
 
 export interface StageOptions {
   readonly activate: boolean;
@@ -51,11 +51,13 @@ async function stageLocked(ctx: CycleContext, options: StageOptions): Promise<St
   const { beContainer, bePrefix, stateMountpoint } = ctx.config;
   const now = options.now ?? new Date();
   const running = await findRunningBe(ctx);
-  const state = await settleInterruptedStage(ctx, (await loadInitialisedState(ctx)).state);
+  const loaded = (await loadInitialisedState(ctx)).state;
   // Booted into a staged BE whose second pass has not run: staging now would replace it.
-  if (unbootedStaged(state).some((s) => s.be === running.be)) {
+  // Checked first: from there every other unbooted BE would look stale.
+  if (unbootedStaged(loaded).some((s) => s.be === running.be)) {
     throw new InputError(ctx.config.stateMountpoint, undefined, `${running.be} is running but not finished: run \`preupd boot-finish\` first`);
   }
+  const state = await settleRecorded(ctx, loaded, running);
   const base = findPristine(state, await runningBase(ctx, state, running))!;
   const latest = latestPristine(state)!;
   const from = snapshotOnBe(beContainer, latest.name);
@@ -102,7 +104,8 @@ async function stageLocked(ctx: CycleContext, options: StageOptions): Promise<St
     }
     await installFirstBootService(runner, target, defaultFirstBootService(options.finishCommand));
     // pkg rebuilds the archive itself only on a live image or when it says so (spec §5.1, §7.4).
-    if (pass?.plan.bootArchive || (check !== undefined && check.plan?.bootArchiveRebuild !== false)) await updateBootArchive(runner, target);
+    // Unknown (a dry run that could not ask pkg) counts as pkg's default: rebuild.
+    if (pass?.plan.bootArchive || check?.plan?.bootArchiveRebuild !== false) await updateBootArchive(runner, target);
     else if (pass === undefined) ctx.say(`# bootadm update-archive -R ${target} only if the plan writes a boot-archive file`);
     made.mounted = false;
     await bes.unmount(be);
@@ -146,22 +149,68 @@ async function stageLocked(ctx: CycleContext, options: StageOptions): Promise<St
 }
 
 /**
+ * The unbooted BEs the state records, made ready for a new stage: those destroyed outside
+ * preupd forgotten, stale ones no longer activated, an interrupted stage finished. The result
+ * is computed under --dry-run too (reads only), so the dry run goes on as the real one does;
+ * only a real run writes it.
+ */
+async function settleRecorded(ctx: CycleContext, state: PreupdState, running: RunningBe): Promise<PreupdState> {
+  const nextBoot = (await ctx.system.bootEnvironments.list()).find((b) => b.activeOnReboot)?.name;
+  const present = await forgetVanished(ctx, state);
+  const next = await finishInterruptedStage(ctx, demoteStale(ctx, present, running, nextBoot), nextBoot);
+  if (next !== state && !ctx.system.runner.dryRun) await writeState(ctx.config.stateMountpoint, next);
+  return next;
+}
+
+/** A recorded BE whose dataset is gone (destroyed outside preupd): forgotten, with what only it used. */
+async function forgetVanished(ctx: CycleContext, state: PreupdState): Promise<PreupdState> {
+  const { zfs } = ctx.system;
+  let next = state;
+  for (const gone of unbootedStaged(state)) {
+    if (await zfs.exists(gone.dataset)) continue;
+    ctx.say(`# ${gone.be} is recorded but ${gone.dataset} is gone: forgetting it`);
+    await destroyStageSnapshot(ctx, gone);
+    next = forgetStaged(next, gone.stageId);
+    // Its pristine went with it unless a promotion had moved it onto another BE.
+    const pristine = findPristine(next, gone.pristineGuid);
+    if (pristine && !(await zfs.exists(pristine.name))) next = forgetPristine(next, pristine.guid);
+  }
+  return next;
+}
+
+/**
+ * An unbooted BE whose stage snapshot is not of the running BE is stale: the admin booted
+ * another BE since (an older one, after an interrupted stage), so its first pass carried
+ * another BE's files and its second pass would diff that BE, losing the edits made here. It
+ * is neither activated nor settled: it becomes an older unbooted BE, which the new stage
+ * replaces as always (promote, destroy it and its stage snapshot, forget it). Safer than
+ * destroying it now: its pristine (pkg's output, no admin files) is the newest of the chain,
+ * the new BE is cloned from it, and nothing is destroyed before the new BE exists. Its
+ * activation no longer counts, unless the pool boots it next: then the new BE must take its
+ * place, or a reboot would boot the stale BE.
+ */
+function demoteStale(ctx: CycleContext, state: PreupdState, running: RunningBe, nextBoot: string | undefined): PreupdState {
+  const stale = unbootedStaged(state).filter((s) => !s.adminSnapshot.name.startsWith(`${running.dataset}@`));
+  for (const s of stale) {
+    ctx.say(`# ${s.be} was staged from another BE than the running ${running.be} (${s.adminSnapshot.name}): not activating it, this stage replaces it`);
+  }
+  const demote = (s: StagedBe): StagedBe => (stale.includes(s) ? { ...s, status: 'staged', activated: s.be === nextBoot } : s);
+  return stale.length === 0 ? state : { ...state, staged: state.staged.map(demote) };
+}
+
+/**
  * A stage recorded its BE (`staging`) but was interrupted before settling it: activate it if
  * that was asked, replace the BEs it replaces, and record it `staged`, before anything new.
  */
-async function settleInterruptedStage(ctx: CycleContext, state: PreupdState): Promise<PreupdState> {
+async function finishInterruptedStage(ctx: CycleContext, state: PreupdState, nextBoot: string | undefined): Promise<PreupdState> {
   const unbooted = unbootedStaged(state);
   const newest = unbooted.at(-1);
   if (newest?.status !== 'staging') return state;
   ctx.say(`# ${newest.be} is left from a stage interrupted at ${newest.stageId} after it was recorded: finishing that stage`);
   const older = unbooted.slice(0, -1);
-  const nextBoot = (await ctx.system.bootEnvironments.list()).find((b) => b.activeOnReboot)?.name;
   const origin = await ctx.system.zfs.getProperty(newest.dataset, 'origin');
   await settleStage(ctx, { ...newest, origin: origin === '-' ? undefined : origin, activate: newest.activated && nextBoot !== newest.be }, older);
-  if (ctx.system.runner.dryRun) return state;
-  const next = await settled(ctx, putStaged(state, { ...newest, status: 'staged' }), older);
-  await writeState(ctx.config.stateMountpoint, next);
-  return next;
+  return settled(ctx, putStaged(state, { ...newest, status: 'staged' }), older);
 }
 
 /** `state` without the replaced BEs, with snapshot names as promotions left them. */

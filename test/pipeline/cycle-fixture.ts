@@ -100,3 +100,27 @@ export function destroyWhenNotBusy(c: Cycle, dataset: string): void {
     }
   }
 }
+
+/** Mounts a BE's root where it inherits its mountpoint (zfs-fuse may have done so); returns that path. */
+export function mountBe(c: Cycle, be: string): string {
+  const dataset = `${c.container}/${be}`;
+  if (c.zfs('get', '-H', '-o', 'value', 'mounted', dataset).trim() !== 'yes') c.zfs('mount', dataset);
+  return c.zfs('get', '-H', '-o', 'value', 'mountpoint', dataset).trim();
+}
+
+/** Runs `look` on `be` mounted (at its own mountpoint), then unmounts it. */
+export function withMountedBe<T>(c: Cycle, be: string, look: (root: string) => T): T {
+  const root = mountBe(c, be);
+  try {
+    return look(root);
+  } finally {
+    c.zfs('unmount', `${c.container}/${be}`);
+  }
+}
+
+/** As a reboot into `be`: preupd and the beadm stand-in take it for the running BE. */
+export function bootInto(c: Cycle, be: string): string {
+  c.env.PREUPD_ROOT = mountBe(c, be);
+  c.env.PREUPD_FAKE_BE_RUNNING = be;
+  return c.env.PREUPD_ROOT;
+}

@@ -9,9 +9,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAND_IN_BIN } from '../fixtures/stand-ins.js';
 import { zfsUnusableReason } from '../fixtures/zfs-pool.js';
-import { createCycle, destroyWhenNotBusy, writeTree, type Cycle } from './cycle-fixture.js';
+import { createCycle, destroyWhenNotBusy, withMountedBe, writeTree, type Cycle } from './cycle-fixture.js';
 
 const unusable = zfsUnusableReason();
+/** The stand-in pkg's plan saying a boot-archive file changed (pkg's default when it says nothing). */
+const REBUILD_PLAN = '{"add-packages": [], "change-packages": [], "remove-packages": [], "boot-archive-rebuild": true}';
 
 describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusable ?? ''}`, () => {
   let c: Cycle;
@@ -33,16 +35,25 @@ describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusabl
    * clones for reading snapshots (zfs-fuse has no .zfs/snapshot): a dry run cannot reintegrate.
    */
   const commands = (stdout: string) => normalised(stdout).filter((line) => line.startsWith('+ ') && !/preupd-view-|\/tmp\/preupd-view/.test(line));
-  /** A dry run, then the real run from the same pool state: the same commands. */
+  /**
+   * A dry run, then the real run from the same pool state: the same commands. The dry run
+   * cannot ask pkg (zfs-fuse has no .zfs/snapshot) and assumes its default, a boot archive
+   * rebuild: the stand-in pkg says so to the real run.
+   */
   const stageTwice = async (...args: string[]) => {
-    const before = datasets();
-    const dry = await c.preupd('stage', '--dry-run', ...args);
-    expect([dry.status, dry.stderr]).toEqual([0, '']);
-    expect(datasets()).toBe(before);
-    const real = await c.preupd('stage', ...args);
-    expect([real.status, real.stderr]).toEqual([0, '']);
-    expect(commands(dry.stdout)).toEqual(commands(real.stdout));
-    return { dry, real };
+    c.env.PREUPD_FAKE_PKG_PLAN = REBUILD_PLAN;
+    try {
+      const before = datasets();
+      const dry = await c.preupd('stage', '--dry-run', ...args);
+      expect([dry.status, dry.stderr]).toEqual([0, '']);
+      expect(datasets()).toBe(before);
+      const real = await c.preupd('stage', ...args);
+      expect([real.status, real.stderr]).toEqual([0, '']);
+      expect(commands(dry.stdout)).toEqual(commands(real.stdout));
+      return { dry, real };
+    } finally {
+      delete c.env.PREUPD_FAKE_PKG_PLAN;
+    }
   };
 
   beforeAll(async () => {
@@ -83,7 +94,7 @@ describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusabl
       '# copy the SMF repository POOL/ROOT/be0@preupd-stage-STAMP/etc/svc/repository.db to TARGET/etc/svc/repository.db',
       '# install TARGET/var/svc/manifest/site/preupd-finish.xml (mode 444)',
       '# install TARGET/lib/svc/method/preupd-finish (mode 555)',
-      '# bootadm update-archive -R TARGET only if the plan writes a boot-archive file',
+      '+ bootadm update-archive -R TARGET',
       '+ beadm unmount preupd-0002',
       '+ zfs snapshot -r POOL/ROOT/preupd-0002@preupd-staged-STAMP',
       '+ zfs inherit org.preupd:stage-in-progress POOL/ROOT/preupd-0002',
@@ -107,12 +118,9 @@ describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusabl
   }, 60_000);
 
   it('a second update before the first staged BE was booted replaces that BE', async () => {
-    // The stand-in pkg says a boot-archive file changed: bootadm runs on the new root.
-    c.env.PREUPD_FAKE_PKG_PLAN = '{"add-packages": [], "change-packages": [], "remove-packages": [], "boot-archive-rebuild": true}';
-    const first = await c.preupd('stage', '--activate');
-    expect([first.status, first.stderr]).toEqual([0, '']);
+    // The stand-in pkg says a boot-archive file changed: bootadm runs on the new root (not dry).
+    await stageTwice('--activate');
     expect(c.log().filter((call) => call.startsWith('bootadm'))).toHaveLength(1);
-    delete c.env.PREUPD_FAKE_PKG_PLAN;
     writeTree(c.updateDir, { 'usr/bin/second': 'second update\n' });
     const { dry, real: second } = await stageTwice();
     expect(second.stdout).toMatch(/staged preupd-0003 \(0 conflicts, activated; replaced preupd-0002\)/);
@@ -132,15 +140,10 @@ describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusabl
       `${c.container}/preupd-0003@preupd-pristine-0002`,
       `${c.container}/preupd-0003@preupd-pristine-0003`,
     ]);
-    const mnt = join(c.live, '..', 'check');
-    c.zfs('set', `mountpoint=${mnt}`, `${c.container}/preupd-0003`);
-    c.zfs('mount', `${c.container}/preupd-0003`);
-    try {
-      expect(readFileSync(join(mnt, 'etc/motd'), 'utf8')).toBe('Welcome to OpenIndiana\n');
-      expect(readFileSync(join(mnt, 'usr/bin/second'), 'utf8')).toBe('second update\n');
-    } finally {
-      c.zfs('unmount', `${c.container}/preupd-0003`);
-    }
+    withMountedBe(c, 'preupd-0003', (root) => {
+      expect(readFileSync(join(root, 'etc/motd'), 'utf8')).toBe('Welcome to OpenIndiana\n');
+      expect(readFileSync(join(root, 'usr/bin/second'), 'utf8')).toBe('second update\n');
+    });
   }, 120_000);
 
   it('a stage killed half-way leaves a marked BE that the next stage removes; an unmarked one is refused', async () => {
@@ -187,6 +190,10 @@ describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusabl
       { be: 'preupd-0004', status: 'staged' },
       { be: 'preupd-0005', status: 'staging', activated: true },
     ]);
+    // The dry run finishes it too, and goes on from the state that leaves: each destroy once.
+    const dry = await c.preupd('stage', '--dry-run');
+    expect([dry.status, dry.stderr]).toEqual([0, '']);
+    expect(commands(dry.stdout).filter((line) => line === '+ beadm destroy -Fs preupd-0004')).toHaveLength(1);
     const next = await c.preupd('stage');
     expect([next.status, next.stderr]).toEqual([0, '']);
     expect(next.stdout).toContain('# preupd-0005 is left from a stage interrupted at ');
@@ -194,5 +201,27 @@ describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusabl
     expect(bootfs()).toBe(`${c.container}/preupd-0005`);
     const settled = JSON.parse((await c.preupd('status', '--json')).stdout);
     expect(settled.staged).toMatchObject([{ be: 'preupd-0005', status: 'staged', activated: true }]);
+  }, 120_000);
+
+  it('a recorded BE destroyed outside preupd is forgotten, with its stage snapshot and pristine', async () => {
+    writeTree(c.updateDir, { 'usr/bin/seventh': 'seventh\n' });
+    c.env.PREUPD_FAKE_BEADM_FAIL = 'activate';
+    try {
+      expect((await c.preupd('stage')).status).toBe(3);
+    } finally {
+      delete c.env.PREUPD_FAKE_BEADM_FAIL;
+    }
+    expect(JSON.parse((await c.preupd('status', '--json')).stdout).staged).toMatchObject([{ be: 'preupd-0005' }, { be: 'preupd-0006', status: 'staging' }]);
+    const stageSnapshots = datasets().split('\n').filter((name) => name.includes('@preupd-stage-'));
+    // The admin gives up on it: its pristine goes with it.
+    destroyWhenNotBusy(c, `${c.container}/preupd-0006`);
+    const { real: next } = await stageTwice();
+    expect(next.stdout).toMatch(/^# preupd-0006 is recorded but \S+\/ROOT\/preupd-0006 is gone: forgetting it\n/);
+    // preupd-0006 again: the chain ends at preupd-0005's pristine once the lost one is forgotten.
+    expect(next.stdout).toMatch(/staged preupd-0006 \(0 conflicts, activated; replaced preupd-0005\)/);
+    expect(datasets().split('\n').filter((name) => stageSnapshots.includes(name))).toEqual([]);
+    const status = JSON.parse((await c.preupd('status', '--json')).stdout);
+    expect(status.staged).toMatchObject([{ be: 'preupd-0006', status: 'staged', activated: true }]);
+    expect(status.pristine.map((p: { name: string }) => p.name.replace(/.*@/, ''))).toEqual(['install', 'preupd-pristine-0002', 'preupd-pristine-0003', 'preupd-pristine-0004', 'preupd-pristine-0005', 'preupd-pristine-0006']);
   }, 120_000);
 });

@@ -78,7 +78,7 @@ describe.skipIf(unusable !== undefined)(`the cycle without beadm, on real zfs ${
       '# copy the SMF repository POOL/ROOT/be0@preupd-stage-STAMP/etc/svc/repository.db to TMP/etc/svc/repository.db',
       '# install TMP/var/svc/manifest/site/preupd-finish.xml (mode 444)',
       '# install TMP/lib/svc/method/preupd-finish (mode 555)',
-      '# bootadm update-archive -R TMP only if the plan writes a boot-archive file',
+      '+ bootadm update-archive -R TMP',
       '+ zfs unmount POOL/ROOT/preupd-0002',
       '+ zfs inherit mountpoint POOL/ROOT/preupd-0002',
       '+ zfs inherit org.preupd:saved-mountpoint POOL/ROOT/preupd-0002',
