@@ -47,6 +47,10 @@ describe('operands', () => {
     [['--bogus'], 'a command is needed (see preupd --help)'],
     [['manifest'], 'manifest needs a command: create or compare (see preupd manifest --help)'],
     [['prune', '--keep', '--dry-run'], 'Not enough arguments following: keep'],
+    [['diff', 'A', 'B', '--hash'], 'Not enough arguments following: hash'],
+    [['diff', 'A', 'B', '-i'], 'Not enough arguments following: i'],
+    [['--', 'diff', 'A', 'B'], 'a command is needed (see preupd --help)'],
+    [['manifest', '--', 'compare', 'a.m', 'b.m'], 'manifest needs a command: create or compare (see preupd manifest --help)'],
   ])('%j: one line that names the problem', async (args, message) => {
     expect(await preupd(args)).toEqual(usage(message));
   });

@@ -13,6 +13,10 @@ export interface CommandContext {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CommandFactory = (ctx: CommandContext) => CommandModule<any, any>;
 
+/** What preupd says when no command (or no manifest sub-command) was named. */
+export const NO_COMMAND = 'a command is needed (see preupd --help)';
+export const NO_MANIFEST_COMMAND = 'manifest needs a command: create or compare (see preupd manifest --help)';
+
 /** The operands' keys in argv (the others are options). */
 export const OPERAND_NAMES = ['control', 'test'];
 

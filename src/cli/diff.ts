@@ -182,7 +182,7 @@ export const diffCommand: CommandFactory = ({ io, exit }) => ({
       .positional('control', { type: 'string', describe: 'the tree (or manifest) taken first, e.g. the pristine snapshot' })
       .positional('test', { type: 'string', describe: 'the tree (or manifest) to check against it, e.g. the running root' })
       .option('r', { type: 'string', describe: 'bart_rules file, or - for stdin (default: / with CHECK all, IGNORE dirmtime)' })
-      .option('hash', { choices: ['xxh64', 'md5', 'sha256'] as const, default: 'xxh64' as const, describe: 'content hash (a manifest side imposes its own)' })
+      .option('hash', { choices: ['xxh64', 'md5', 'sha256'] as const, default: 'xxh64' as const, requiresArg: true, describe: 'content hash (a manifest side imposes its own)' })
       .option('paranoid', { type: 'boolean', describe: 'read every file, even the same file on two snapshots' })
       .option('quick', { type: 'boolean', describe: 'trust size and mtime, as rsync does without -c' })
       .conflicts('paranoid', 'quick')

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { OPERAND_NAMES } from './command.js';
+import { NO_COMMAND, NO_MANIFEST_COMMAND, OPERAND_NAMES } from './command.js';
 import { COMMANDS } from './commands.js';
 import type { CliIo } from './io.js';
 import { EXIT, exitCodeFor, UsageError } from '../errors.js';
@@ -39,7 +39,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .middleware(getoptValues as never, true)
     .strictCommands()
     .strictOptions()
-    .demandCommand(1, 'a command is needed (see preupd --help)')
+    .demandCommand(1, NO_COMMAND)
     .epilogue(EXIT_CODES_TEXT)
     .help()
     .version(false)
@@ -60,6 +60,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // Only the command being run is loaded; the others are listed by name for --help.
     const module = entry.name === argv[0] ? (await entry.load())(ctx) : { command: entry.name, handler: () => {} };
     parser.command({ ...module, describe: entry.describe });
+  }
+  // `--` ends the options, not the command words: `preupd -- diff a b` names no command
+  // (yargs took the words after it for one, ran nothing and exited 0).
+  const missing = argv[0] === '--' ? NO_COMMAND : argv[0] === 'manifest' && argv[1] === '--' ? NO_MANIFEST_COMMAND : undefined;
+  if (missing) {
+    io.stderr(`preupd: ${missing}\n`);
+    return EXIT.usage;
   }
   let helpShown = false;
   try {

@@ -66,10 +66,11 @@ export const manifestCreateCommand: CommandFactory = ({ io, exit }) => ({
       .option('R', { type: 'string', describe: 'root of the tree; names are printed relative to it' })
       .option('r', { type: 'string', describe: 'bart_rules file, or - for stdin' })
       .option('I', { type: 'boolean', default: false, describe: 'list only the named files (operands, or stdin one per line)' })
-      .option('hash', { choices: ['xxh64', 'md5', 'sha256'] as const, default: 'xxh64' as const, describe: 'content hash' })
+      .option('hash', { choices: ['xxh64', 'md5', 'sha256'] as const, default: 'xxh64' as const, requiresArg: true, describe: 'content hash' })
       .option('acl', {
         choices: ['auto', 'posix', 'nfs4', 'none'] as const,
         default: 'auto' as const,
+        requiresArg: true,
         describe: 'ACL field: trivial NFSv4 text on ZFS and POSIX-draft text elsewhere (auto), or -',
       })
       .option('o', { type: 'string', describe: 'write the manifest to this file (atomically)' })

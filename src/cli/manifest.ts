@@ -1,4 +1,4 @@
-import type { CommandFactory } from './command.js';
+import { NO_MANIFEST_COMMAND, type CommandFactory } from './command.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
 import { manifestCreateCommand } from './manifest-create.js';
 import { manifestCompareCommand } from './manifest-compare.js';
@@ -10,7 +10,7 @@ export const manifestCommand: CommandFactory = (ctx) => ({
   command: 'manifest',
   builder: (y) => {
     for (const sub of SUBCOMMANDS) y.command(sub(ctx));
-    return y.demandCommand(1, 'manifest needs a command: create or compare (see preupd manifest --help)').epilogue(EXIT_CODES_TEXT);
+    return y.demandCommand(1, NO_MANIFEST_COMMAND).epilogue(EXIT_CODES_TEXT);
   },
   handler: () => {},
 });

@@ -29,7 +29,7 @@ export function fileOutput(cwd: string, name: string): DataOutput {
   } catch (err) {
     throw failed(err);
   }
-  if (!direct) removedOnSignal.add(tmp);
+  if (!direct) removeOnSignal(tmp);
   const close = () => {
     if (fd !== undefined) closeSync(fd);
     fd = undefined;
@@ -37,7 +37,7 @@ export function fileOutput(cwd: string, name: string): DataOutput {
   const drop = () => {
     close();
     if (!direct) rmSync(tmp, { force: true });
-    removedOnSignal.delete(tmp);
+    forget(tmp);
   };
   return {
     write: (text) => {
@@ -56,19 +56,32 @@ export function fileOutput(cwd: string, name: string): DataOutput {
         drop();
         throw failed(err);
       }
-      removedOnSignal.delete(tmp);
+      forget(tmp);
     },
     abort: drop,
   };
 }
 
-/** Temporary files to remove when preupd is interrupted (^C, kill) before they are renamed. */
-const removedOnSignal = new Set<string>();
+/**
+ * Temporary files to remove when preupd is interrupted (^C, kill) before they are renamed.
+ * The handlers are there only while one exists: a handler defers the signal to the event loop,
+ * which a long synchronous step (reintegrate's apply) would hold for its whole run.
+ */
+const pendingTemps = new Set<string>();
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(signal, () => {
-    for (const tmp of removedOnSignal) rmSync(tmp, { force: true });
-    // Dies of the signal, as it would have without this handler (the shell sees 130, 143...).
-    process.kill(process.pid, signal);
-  });
+function removeOnSignal(tmp: string): void {
+  if (pendingTemps.size === 0) for (const signal of SIGNALS) process.on(signal, onSignal);
+  pendingTemps.add(tmp);
+}
+
+function forget(tmp: string): void {
+  if (pendingTemps.delete(tmp) && pendingTemps.size === 0) for (const signal of SIGNALS) process.off(signal, onSignal);
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  for (const tmp of pendingTemps) rmSync(tmp, { force: true });
+  for (const s of SIGNALS) process.off(s, onSignal);
+  // Dies of the signal, as it would have without the handler (the shell sees 130, 143...).
+  process.kill(process.pid, signal);
 }

@@ -9,14 +9,15 @@ export const pruneCommand: CommandFactory = ({ io, exit }) => ({
   command: 'prune',
   builder: (y) =>
     y
-      .option('keep', { type: 'number', requiresArg: true, describe: 'pristine snapshots to keep (default: retention in preupd.conf)' })
+      // A string, converted here: yargs-parser adds a repeated number option given 1 to it.
+      .option('keep', { type: 'string', requiresArg: true, describe: 'pristine snapshots to keep (default: retention in preupd.conf)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'list what would go, change nothing' })
       .epilogue(EXIT_CODES_TEXT),
   handler: async (parsed) => {
-    const args = parsed as unknown as { keep?: number; dryRun: boolean };
-    if (args.keep !== undefined && !(Number.isInteger(args.keep) && args.keep >= 1)) throw new UsageError('--keep must be an integer >= 1');
+    const args = parsed as unknown as { keep?: string; dryRun: boolean };
+    if (args.keep !== undefined && !/^[1-9]\d*$/.test(args.keep)) throw new UsageError('--keep must be an integer >= 1');
     const { ctx, flush } = await cliContext(io, { dryRun: args.dryRun });
-    const decisions = await prune(ctx, args.keep ?? ctx.config.retention);
+    const decisions = await prune(ctx, args.keep === undefined ? ctx.config.retention : Number(args.keep));
     await flush();
     await io.stdout(formatPrune(decisions, args.dryRun));
     exit(0);

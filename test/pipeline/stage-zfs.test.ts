@@ -152,7 +152,8 @@ describe.skipIf(unusable !== undefined)(`the cycle without beadm, on real zfs ${
     // The second pass is done: its staged snapshot is not needed any more (be0's go with be0).
     expect(first.stdout).toMatch(new RegExp(`^destroyed ${c.container}/preupd-0002@preupd-staged-\\d{8}T\\d{6}Z \\(a finished stage\\)$`, 'm'));
     destroyWhenNotBusy(c, `${c.container}/be0`);
-    const dry = await c.preupd('prune', '--keep', '1', '--dry-run');
+    // The last --keep counts (yargs-parser made `--keep 3 --keep 1` 4: found by review).
+    const dry = await c.preupd('prune', '--keep', '3', '--keep', '1', '--dry-run');
     expect(dry.stdout).toContain(`+ zfs destroy -r ${install}\n`);
     expect(dry.stdout).toContain(`would destroy ${install}\n`);
     expect(c.zfs('list', '-H', '-o', 'name', '-t', 'snapshot', '-r', c.container)).toContain(install);
