@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { jsonError } from '../json-line.js';
 import { isAbsolute } from 'node:path';
 import { InputError } from '../errors.js';
 import { beNameProblem, datasetNameProblem } from './zfs-name.js';
@@ -47,7 +48,8 @@ export function parseConfig(text: string, file: string): PreupdConfig {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new InputError(file, jsonErrorLine(text, err as Error), `not valid JSON: ${(err as Error).message}`, { cause: err });
+    const { line, what } = jsonError(text, err as Error);
+    throw new InputError(file, line, `not valid JSON: ${what}`, { cause: err });
   }
   const fail = (what: string): never => {
     throw new InputError(file, undefined, what);
@@ -102,10 +104,3 @@ export function parseConfig(text: string, file: string): PreupdConfig {
   };
 }
 
-/** Line of a JSON.parse error: Node reports "at position N" (and sometimes "line L"). */
-function jsonErrorLine(text: string, err: Error): number | undefined {
-  const line = /line (\d+)/.exec(err.message);
-  if (line) return Number(line[1]);
-  const position = /position (\d+)/.exec(err.message);
-  return position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
-}

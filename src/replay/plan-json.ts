@@ -5,6 +5,7 @@
  */
 import { asciiJson } from '../ascii-json.js';
 import { InputError } from '../errors.js';
+import { jsonError } from '../json-line.js';
 import { ACCOUNT_DB_KINDS } from '../ips/index.js';
 import { ENTRY_TYPES } from '../manifest/entry.js';
 import { type Op, type Plan, STATE_DIR } from './plan-types.js';
@@ -27,7 +28,8 @@ export function parsePlanJson(text: string, file: string): Plan {
   try {
     plan = JSON.parse(text) as Plan;
   } catch (err) {
-    throw new InputError(file, undefined, `not a plan: ${(err as Error).message}`);
+    const { line, what } = jsonError(text, err as Error);
+    throw new InputError(file, line, `not a plan: ${what}`);
   }
   const fp = plan?.inputs?.fingerprint;
   const shapeOk =
