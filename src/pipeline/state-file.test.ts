@@ -35,7 +35,9 @@ describe('state file', () => {
       expect(err).toBeInstanceOf(InputError);
       return (err as Error).message;
     };
-    expect(await damaged('{"version": 1, "pristine": [')).toMatch(new RegExp(`^${file}: damaged state: `));
+    expect(await damaged('{"version": 1, "pristine": [')).toMatch(new RegExp(`^${file}:1: damaged state: `));
+    // One line: V8 quotes a snippet of the text, which may span lines.
+    expect(await damaged('{"version": 1,\n "pristine": }\n')).toBe(`${file}: damaged state: Unexpected token '}'`);
     expect(await damaged('{"version": 2, "pristine": [], "staged": []}')).toContain('version 2, expected 1');
     const noGuid = { ...state, pristine: [{ ...state.pristine[0], guid: 161 }] };
     expect(await damaged(JSON.stringify(noGuid))).toContain('pristine[0].guid must be a string');

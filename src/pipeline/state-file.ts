@@ -1,6 +1,7 @@
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { jsonError } from '../json-line.js';
 import { STATE_VERSION, type PreupdState } from './state.js';
 
 /** The state file, on the state dataset's mount point (config.stateMountpoint). */
@@ -75,7 +76,8 @@ export function parseState(text: string, file: string): PreupdState {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    return fail((err as Error).message);
+    const { line, what } = jsonError(text, err as Error);
+    throw new InputError(file, line, `damaged state: ${what}`);
   }
   const state = raw as Record<string, unknown>;
   if (typeof raw !== 'object' || raw === null) return fail('not an object');
