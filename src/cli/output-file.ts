@@ -24,12 +24,14 @@ export function fileOutput(cwd: string, name: string): DataOutput {
   const direct = statSync(path, { throwIfNoEntry: false })?.isFile() === false;
   const tmp = direct ? path : join(dirname(path), `.${basename(path)}.tmp.${process.pid}`);
   let fd: number | undefined;
+  // Listening before the file exists: a signal right after the open must not leave it.
+  if (!direct) removeOnSignal(tmp);
   try {
     fd = openSync(tmp, 'w', 0o644);
   } catch (err) {
+    forget(tmp);
     throw failed(err);
   }
-  if (!direct) removeOnSignal(tmp);
   const close = () => {
     if (fd !== undefined) closeSync(fd);
     fd = undefined;
