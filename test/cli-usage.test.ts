@@ -38,6 +38,10 @@ describe('operands', () => {
 
   it.each([
     [['diff', 'A'], 'needs two operands, control and test (got 1)'],
+    // A third operand is counted, not taken for a command ("Unknown command: C").
+    [['diff', 'A', 'B', 'C'], 'needs two operands, control and test (got 3)'],
+    [['manifest', 'compare', 'a.m', 'b.m', 'c', 'd'], 'needs two operands, control and test (got 4)'],
+    [['diff', 'A', '--', 'B', 'C'], 'needs two operands, control and test (got 3)'],
     [['diff', '-x', 'A', 'B'], 'Unknown argument: x'],
     [['manifest', 'compare', '--bogus', 'a.m', 'b.m'], 'Unknown argument: bogus'],
     [['diff', 'A', '-'], 'an empty operand names no file (for standard input, name /dev/stdin)'],

@@ -1,4 +1,4 @@
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
 import type { CliIo } from './io.js';
 
@@ -18,12 +18,23 @@ export const NO_COMMAND = 'a command is needed (see preupd --help)';
 export const NO_MANIFEST_COMMAND = 'manifest needs a command: create or compare (see preupd manifest --help)';
 
 /** The operands' keys in argv (the others are options). */
-export const OPERAND_NAMES = ['control', 'test'];
+export const OPERAND_NAMES = ['control', 'test', 'extra'];
 
-/** argv of a command with `[control] [test]` operands. */
+/**
+ * How a command with `control test` operands declares them: all optional, and any more
+ * collected, so that controlAndTest counts them (else yargs took a third operand for a
+ * command: "Unknown command: c").
+ */
+export const OPERANDS = '[control] [test] [extra..]';
+
+/** Declares OPERANDS' `extra` (strictOptions wants it declared), left out of --help. */
+export const withExtraOperands = <T>(y: Argv<T>) => y.positional('extra', { type: 'string', array: true }).hide('extra');
+
+/** argv of a command declared with OPERANDS. */
 export interface OperandArgs {
   control?: string;
   test?: string;
+  extra?: Array<string | number>;
   _: Array<string | number>;
 }
 
@@ -33,7 +44,7 @@ export interface OperandArgs {
  * hid, the message for an unknown option. `words`: the command's own words in `_`.
  */
 export function controlAndTest(args: OperandArgs, words: number): [string, string] {
-  const operands = [args.control, args.test, ...args._.slice(words).map(String)].filter((o) => o !== undefined);
+  const operands = [args.control, args.test, ...(args.extra ?? []).map(String), ...args._.slice(words).map(String)].filter((o) => o !== undefined);
   if (operands.length !== 2) throw new UsageError(`needs two operands, control and test (got ${operands.length})`);
   // yargs reads a lone `-` as ''; neither names a file.
   if (operands.includes('')) throw new UsageError('an empty operand names no file (for standard input, name /dev/stdin)');

@@ -20,7 +20,7 @@ import { openPool, type WalkPool } from '../walk/pool.js';
 import { pairWalkable } from '../walk/diff-walk.js';
 import { EVERYTHING_RULES } from '../walk/tree-entries.js';
 import { fsPath, nodeWalkFs } from '../walk/walk-fs.js';
-import { controlAndTest, operandUsage, type CommandFactory, type OperandArgs } from './command.js';
+import { controlAndTest, OPERANDS, operandUsage, withExtraOperands, type CommandFactory, type OperandArgs } from './command.js';
 import { COMMANDS } from './commands.js';
 import { openSide, pathOf, walkBothTrees, walkSide, type DiffSide, type SideSpec } from './diff-sides.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
@@ -175,9 +175,9 @@ async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
 }
 
 export const diffCommand: CommandFactory = ({ io, exit }) => ({
-  command: 'diff [control] [test]',
+  command: `diff ${OPERANDS}`,
   builder: (y) =>
-    withCompareOutputOptions(y)
+    withExtraOperands(withCompareOutputOptions(y))
       .usage(operandUsage('diff', COMMANDS.find((c) => c.name === 'diff')!.describe))
       .positional('control', { type: 'string', describe: 'the tree (or manifest) taken first, e.g. the pristine snapshot' })
       .positional('test', { type: 'string', describe: 'the tree (or manifest) to check against it, e.g. the running root' })

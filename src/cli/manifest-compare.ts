@@ -14,7 +14,7 @@ import { ATTR, parseRules } from '../manifest/rules.js';
 import { strerror } from '../walk/walk-fs.js';
 import { openFile, openManifest, type OpenedFile } from './bart-compare.js';
 import { compareFlags, readRulesText, rulesOrThrow } from './rules-input.js';
-import { controlAndTest, operandUsage, type CommandFactory, type OperandArgs } from './command.js';
+import { controlAndTest, OPERANDS, operandUsage, withExtraOperands, type CommandFactory, type OperandArgs } from './command.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
 import { withCompareOutputOptions } from './compare-options.js';
 import { HeldOutput } from './held-output.js';
@@ -111,10 +111,10 @@ async function runCompare(args: CompareArgs, io: CliIo): Promise<number> {
 const DESCRIBE = 'compare two manifests as bart compare does (illumos, Solaris 11 or preupd manifests)';
 
 export const manifestCompareCommand: CommandFactory = ({ io, exit }) => ({
-  command: 'compare [control] [test]',
+  command: `compare ${OPERANDS}`,
   describe: DESCRIBE,
   builder: (y) =>
-    withCompareOutputOptions(y)
+    withExtraOperands(withCompareOutputOptions(y))
       .usage(operandUsage('manifest compare', DESCRIBE))
       .positional('control', { type: 'string', describe: 'the manifest taken first (e.g. of the pristine snapshot)' })
       .positional('test', { type: 'string', describe: 'the manifest to check against it' })
