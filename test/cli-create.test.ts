@@ -33,6 +33,18 @@ describe('preupd manifest create', () => {
     expect(readdirSync(dir)).toEqual(['sample.manifest']);
   });
 
+  // It listed its own temporary file (`/.m.tmp.PID`, a name that is gone once renamed), and
+  // on a second run the file it replaces.
+  it('does not list its own output file when it writes into the tree it walks', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preupd-cli-'));
+    writeFileSync(join(dir, 'f'), 'kept\n');
+    for (const run of [1, 2]) {
+      expect([run, preupd(['manifest', 'create', '-R', dir, '-o', join(dir, 'm')]).status]).toEqual([run, 0]);
+      const names = readFileSync(join(dir, 'm'), 'latin1').split('\n').filter((l) => l.startsWith('/')).map((l) => l.split(' ')[0]);
+      expect([run, names]).toEqual([run, ['/f']]);
+    }
+  });
+
   // A -n manifest used to say `! Version 1.0` (MD5) whatever --hash said, and compare then
   // refused it beside a hashed XXH64 manifest of the same tree.
   it('names --hash in the header with -n too, so it compares with a hashed manifest', () => {

@@ -79,7 +79,7 @@ export async function writeManifest(
     },
     message: (text: string) => io.stderr(Buffer.from(text, 'latin1')),
   };
-  const options = walkOptions(req);
+  const options = { ...walkOptions(req), leaveOut: out.files };
   try {
     return req.fileList ? await createFromList(options, req.fileList, sink) : await createFromRules(options, parsed, sink);
   } finally {

@@ -1,7 +1,7 @@
-import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
-import { strerror } from '../walk/walk-fs.js';
+import { strerror, type FileId } from '../walk/walk-fs.js';
 import { fromCwd } from './io.js';
 
 /** Where a command's data goes: stdout, or a file written under a temporary name. */
@@ -11,6 +11,11 @@ export interface DataOutput {
   commit(): void;
   /** Drops a partial output file: nothing is left behind on error. */
   abort(): void;
+  /**
+   * The regular files this output writes or replaces (its temporary file, the file renamed
+   * over): a manifest of a tree that holds them does not list them.
+   */
+  readonly files?: FileId[];
 }
 
 /**
@@ -21,13 +26,16 @@ export interface DataOutput {
 export function fileOutput(cwd: string, name: string): DataOutput {
   const path = fromCwd(cwd, name);
   const failed = (err: unknown) => new InputError(name, undefined, strerror(err), { cause: err });
-  const direct = statSync(path, { throwIfNoEntry: false })?.isFile() === false;
+  const before = statSync(path, { throwIfNoEntry: false });
+  const direct = before?.isFile() === false;
   const tmp = direct ? path : join(dirname(path), `.${basename(path)}.tmp.${process.pid}`);
+  const files: FileId[] = before && !direct ? [fileId(before)] : [];
   let fd: number | undefined;
   // Listening before the file exists: a signal right after the open must not leave it.
   if (!direct) removeOnSignal(tmp);
   try {
     fd = openSync(tmp, 'w', 0o644);
+    if (!direct) files.push(fileId(fstatSync(fd)));
   } catch (err) {
     forget(tmp);
     throw failed(err);
@@ -42,6 +50,7 @@ export function fileOutput(cwd: string, name: string): DataOutput {
     forget(tmp);
   };
   return {
+    files,
     write: (text) => {
       const bytes = Buffer.from(text, 'latin1');
       try {
@@ -63,6 +72,8 @@ export function fileOutput(cwd: string, name: string): DataOutput {
     abort: drop,
   };
 }
+
+const fileId = ({ dev, ino }: FileId): FileId => ({ dev, ino });
 
 /**
  * Temporary files to remove when preupd is interrupted (^C, kill) before they are renamed.

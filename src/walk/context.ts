@@ -3,7 +3,7 @@ import type { HashAlgorithm } from '../manifest/format.js';
 import type { Rule } from '../manifest/rules.js';
 import { alignedBuffer, CHUNK_SIZE, createFileHasher } from './hasher.js';
 import type { WalkContext } from './describe-entry.js';
-import type { WalkFs } from './walk-fs.js';
+import type { FileId, WalkFs } from './walk-fs.js';
 
 /** Everything a walking thread needs, as plain data (it crosses postMessage). */
 export interface WalkSettings {
@@ -17,6 +17,8 @@ export interface WalkSettings {
   lazyContents?: boolean;
   /** See WalkContext.wholeDest. */
   wholeDest?: boolean;
+  /** See WalkContext.leaveOut. */
+  leaveOut?: FileId[];
 }
 
 /** Builds the per-thread contexts: one per rule, sharing one hasher. */
@@ -41,6 +43,7 @@ export async function contextFactory(
         rootFsType,
         lazyContents: settings.lazyContents ?? false,
         wholeDest: settings.wholeDest ?? false,
+        leaveOut: settings.leaveOut ?? [],
       };
       contexts.set(key, ctx);
     }

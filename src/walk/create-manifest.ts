@@ -10,7 +10,7 @@ import { expandSubtree } from './expand-subtree.js';
 import { Spool } from './spool.js';
 import { describeEntry, displayName } from './describe-entry.js';
 import { openPool, type InThreadTuning } from './pool.js';
-import { strerror, type WalkFs } from './walk-fs.js';
+import { strerror, type FileId, type WalkFs } from './walk-fs.js';
 import type { WalkOutput } from './walker.js';
 import { contextFactory } from './context.js';
 
@@ -33,6 +33,8 @@ export interface CreateOptions {
    * at 1023 bytes (two targets that differ past it would read as equal: a lost change).
    */
   wholeDest?: boolean;
+  /** See WalkContext.leaveOut. */
+  leaveOut?: FileId[];
 }
 
 export interface ManifestSink {
@@ -73,6 +75,7 @@ export async function createFromRules(
     acl: opts.acl,
     lazyContents: opts.lazyContents ?? false,
     wholeDest: opts.wholeDest ?? false,
+    leaveOut: opts.leaveOut,
   };
   const pool = await openPool(settings, opts.threads, opts.fs, opts.inThreadTuning);
   const rootContext = await contextFactory(settings, opts.fs);

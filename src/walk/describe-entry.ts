@@ -7,7 +7,7 @@ import { hex32, typeOfMode } from '../manifest/entry.js';
 import { DEST_CAP, destField, escapeName, formatLine } from '../manifest/format.js';
 import { ATTR, checkRules, excludeFname, type Exclusion, type Rule } from '../manifest/rules.js';
 import type { FileHasher } from './hasher.js';
-import { strerror, type WalkFs, type WalkStat } from './walk-fs.js';
+import { strerror, type FileId, type WalkFs, type WalkStat } from './walk-fs.js';
 
 export interface WalkContext {
   fs: WalkFs;
@@ -31,6 +31,8 @@ export interface WalkContext {
   lazyContents: boolean;
   /** For reintegration: symlink targets whole, not cut as bart cuts them (see CreateOptions). */
   wholeDest: boolean;
+  /** Files the walk does not list: the manifest's own output file (see DataOutput.files). */
+  leaveOut: readonly FileId[];
 }
 
 /** The name bart prints: the path without the relocation root, always starting with '/'. */

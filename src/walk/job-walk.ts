@@ -216,6 +216,7 @@ export function entryLine(
   const path = known?.path ?? top.prefix + unescapeName(esc);
   const st = known ? known.st : lstat(ctx, path);
   if (!st) return out.message(unknownEntry(path));
+  if (ctx.leaveOut.length > 0 && ctx.leaveOut.some((f) => f.ino === st.ino && f.dev === st.dev)) return;
   const messages: string[] = [];
   const { line, exclusion } = describeEntry(ctx, path, st, messages, ctx.rule, top.namePrefix + esc, known?.hash);
   for (const m of messages) out.message(m);

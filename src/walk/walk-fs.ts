@@ -21,6 +21,12 @@ export interface WalkStat {
   ino: number;
 }
 
+/** A file by identity (st_dev, st_ino), whatever its names. */
+export interface FileId {
+  dev: number;
+  ino: number;
+}
+
 /** A directory entry: its name (a byte string) and readdir's d_type answer. */
 export interface DirEntry {
   name: string;
