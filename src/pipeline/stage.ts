@@ -5,7 +5,8 @@
  * carry the SMF repository, install the first-boot service, rebuild the boot archive when
  * due, record the BE in the state, then (with --activate) activate it and replace older
  * unbooted BEs. Anything made is destroyed again when a step before the record fails; after
- * it, the next stage finishes the recorded BE. A dry run prints the same commands.
+ * it, the next stage finishes the recorded BE. A stale BE the pool boots next that no new BE
+ * replaces gives way to the running BE. A dry run prints the same commands.
  */
 import { copyFile, mkdtemp, rmdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -47,9 +48,6 @@ export async function stageUpdate(ctx: CycleContext, options: StageOptions): Pro
 }
 
 async function stageLocked(ctx: CycleContext, options: StageOptions): Promise<StageResult> {
-  const { zfs, pkg, runner, bootEnvironments: bes } = ctx.system;
-  const { beContainer, bePrefix, stateMountpoint } = ctx.config;
-  const now = options.now ?? new Date();
   const running = await findRunningBe(ctx);
   const loaded = (await loadInitialisedState(ctx)).state;
   // Booted into a staged BE whose second pass has not run: staging now would replace it.
@@ -58,6 +56,30 @@ async function stageLocked(ctx: CycleContext, options: StageOptions): Promise<St
     throw new InputError(ctx.config.stateMountpoint, undefined, `${running.be} is running but not finished: run \`preupd boot-finish\` first`);
   }
   const state = await settleRecorded(ctx, loaded, running);
+  // Still activated after demoteStale: the pool boots it next, and only the new BE may take its place.
+  const staleNext = unbootedStaged(state).find((s) => s.activated && isStale(s, running));
+  if (staleNext === undefined) return stageNewBe(ctx, options, state, running);
+  try {
+    const result = await stageNewBe(ctx, options, state, running);
+    if (result.kind === 'no-updates') await bootRunningInstead(ctx, staleNext, running, state);
+    return result;
+  } catch (err) {
+    // A dry run changed nothing. A real one may have failed before the new BE was activated
+    // (then bootRunningInstead acts) or after (then the pool boots the new BE: it does not).
+    if (!ctx.system.runner.dryRun) {
+      await bootRunningInstead(ctx, staleNext, running, state).catch((also: unknown) =>
+        ctx.say(`# booting ${running.be} next after the failure also failed: ${(also as Error).message}`),
+      );
+    }
+    throw err;
+  }
+}
+
+/** The stage proper, from the settled state: the new BE, made, recorded and settled. */
+async function stageNewBe(ctx: CycleContext, options: StageOptions, state: PreupdState, running: RunningBe): Promise<StageResult> {
+  const { zfs, pkg, runner, bootEnvironments: bes } = ctx.system;
+  const { beContainer, bePrefix, stateMountpoint } = ctx.config;
+  const now = options.now ?? new Date();
   const base = findPristine(state, await runningBase(ctx, state, running))!;
   const latest = latestPristine(state)!;
   const from = snapshotOnBe(beContainer, latest.name);
@@ -187,15 +209,41 @@ async function forgetVanished(ctx: CycleContext, state: PreupdState): Promise<Pr
  * destroying it now: its pristine (pkg's output, no admin files) is the newest of the chain,
  * the new BE is cloned from it, and nothing is destroyed before the new BE exists. Its
  * activation no longer counts, unless the pool boots it next: then the new BE must take its
- * place, or a reboot would boot the stale BE.
+ * place, or a reboot would boot the stale BE; a stage that makes no new BE (no updates, a
+ * failure) makes the running BE boot next instead (bootRunningInstead).
  */
 function demoteStale(ctx: CycleContext, state: PreupdState, running: RunningBe, nextBoot: string | undefined): PreupdState {
-  const stale = unbootedStaged(state).filter((s) => !s.adminSnapshot.name.startsWith(`${running.dataset}@`));
+  const stale = unbootedStaged(state).filter((s) => isStale(s, running));
   for (const s of stale) {
     ctx.say(`# ${s.be} was staged from another BE than the running ${running.be} (${s.adminSnapshot.name}): not activating it, this stage replaces it`);
   }
   const demote = (s: StagedBe): StagedBe => (stale.includes(s) ? { ...s, status: 'staged', activated: s.be === nextBoot } : s);
   return stale.length === 0 ? state : { ...state, staged: state.staged.map(demote) };
+}
+
+function isStale(staged: StagedBe, running: RunningBe): boolean {
+  return !staged.adminSnapshot.name.startsWith(`${running.dataset}@`);
+}
+
+/**
+ * No new BE took the place of `stale`, which the pool boots next: the running BE boots next
+ * instead, as `beadm activate` would make it, and `stale` is recorded not activated. Nothing
+ * when the pool no longer boots `stale` (a stage that failed after activating its new BE).
+ * Activation promotes the running BE, after which its origin no longer names its base: the
+ * base goes into the state (runningBase reads it there first), when it is known.
+ */
+async function bootRunningInstead(ctx: CycleContext, stale: StagedBe, running: RunningBe, settledState: PreupdState): Promise<void> {
+  const { bootEnvironments: bes, runner } = ctx.system;
+  if ((await bes.list()).find((b) => b.activeOnReboot)?.name !== stale.be) return;
+  // Unknown when the running BE is not on the chain: the stage failed on that, and it still boots next.
+  const baseGuid = await runningBase(ctx, settledState, running).catch(() => undefined);
+  ctx.say(`# no new BE takes the place of ${stale.be}, which the pool boots next but which was staged from another BE: activating the running ${running.be} instead`);
+  await bes.activate(running.be);
+  if (runner.dryRun) return;
+  // Read again: a stage that failed after recording its BE wrote it; names as the promotion left them.
+  const { state } = await loadInitialisedState(ctx);
+  const staged = state.staged.map((s) => (s.stageId === stale.stageId ? { ...s, activated: false } : s));
+  await writeState(ctx.config.stateMountpoint, { ...state, staged, ...(baseGuid === undefined ? {} : { running: { be: running.be, baseGuid } }) });
 }
 
 /**
