@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fromCwd } from './io.js';
 import { InputError, UsageError } from '../errors.js';
-import { applyPlan } from '../replay/apply-plan.js';
+import { applyPlan, type ApplyReport } from '../replay/apply-plan.js';
 import { planOfJournal } from '../replay/journal.js';
 import { formatPlanJson, parsePlanJson, toAsciiJson } from '../replay/plan-json.js';
 import { readImageIfAny } from '../replay/plan-trees.js';
@@ -15,6 +15,8 @@ import { escapeName } from '../manifest/format.js';
 import { applyReportJson, countOutcomes, formatApplyReport, formatPlanTable } from '../replay/report.js';
 import { safeTarget } from '../replay/safe-target.js';
 import { checkTargetIsCopyOfUpdate } from '../replay/target-check.js';
+import { createNodeMaker } from '../system/mknod.js';
+import { createProcessRunner } from '../system/process-runner.js';
 import { strerror } from '../walk/walk-fs.js';
 import type { CommandFactory } from './command.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
@@ -56,7 +58,7 @@ export const reintegrateCommand: CommandFactory = ({ io, exit }) => ({
     rootOptions(y)
       .option('target', { type: 'string', demandOption: true, describe: 'the copy or clone of update to write to' })
       .option('plan', { type: 'string', describe: 'apply this plan (from preupd plan -o) instead of a fresh one' })
-      .option('dry-run', { type: 'boolean', default: false, describe: 'check and report, write nothing' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'check and report, write nothing (the mknod commands of FIFOs and devices are printed)' })
       .example('$0 reintegrate --base /a --admin /b --update /c --target /d', 'plan and apply')
       .epilogue(`Exit status 1 means conflicts were resolved by policy, or paths were refused.\n${EXIT_CODES_TEXT}`),
   handler: async (parsed) => {
@@ -71,9 +73,22 @@ export const reintegrateCommand: CommandFactory = ({ io, exit }) => ({
     const plan = planOfJournal(safeTarget(target), chosen);
     checkTargetIsCopyOfUpdate(target, roots.update, plan);
     const image = await readImageIfAny(roots.update);
-    const report = applyPlan(plan, {
-      target, roots, dryRun: args.dryRun, accountActions: image ? [...image.users, ...image.groups].map((d) => d.action) : [],
-    });
+    // FIFOs and device nodes are made by `mknod`, printed as `+ mknod ...` as the cycle
+    // commands print theirs (to stderr with --json), and under --dry-run only printed.
+    let said: Promise<void> = Promise.resolve();
+    const say = (line: string) => {
+      said = said.then(() => (args.json ? io.stderr(`+ ${line}\n`) : io.stdout(`+ ${line}\n`)));
+    };
+    const nodeMaker = createNodeMaker(createProcessRunner({ env: io.env, dryRun: args.dryRun, onCommand: say }));
+    let report: ApplyReport;
+    try {
+      report = await applyPlan(plan, {
+        target, roots, dryRun: args.dryRun, accountActions: image ? [...image.users, ...image.groups].map((d) => d.action) : [],
+        ...(nodeMaker ? { nodeMaker } : {}),
+      });
+    } finally {
+      await said; // the commands run before a failure are shown before its error line
+    }
     const text = args.json
       ? toAsciiJson({ plan, apply: applyReportJson(report) })
       : formatPlanTable(plan) + formatApplyReport(report, args.dryRun);

@@ -15,6 +15,7 @@ import { planTrees, readImageIfAny } from '../replay/plan-trees.js';
 import type { Plan, RootName } from '../replay/plan-types.js';
 import { countOutcomes, formatApplyReport, formatPlanTable } from '../replay/report.js';
 import { safeTarget } from '../replay/safe-target.js';
+import { createNodeMaker } from '../system/mknod.js';
 import { withSnapshotView } from '../system/snapshot-view.js';
 import type { CycleContext } from './context.js';
 
@@ -51,7 +52,9 @@ export async function reintegrateSnapshots(ctx: CycleContext, request: PassReque
         const plan = planOfJournal(safeTarget(request.target), await planTrees(roots, rules === undefined ? {} : { rules }));
         const image = await readImageIfAny(update);
         const accountActions = image ? [...image.users, ...image.groups].map((d) => d.action) : [];
-        const report = applyPlan(plan, { target: request.target, roots, accountActions });
+        // FIFOs and device nodes through `mknod` on the system's runner (printed as its commands are).
+        const nodeMaker = createNodeMaker(ctx.system.runner);
+        const report = await applyPlan(plan, { target: request.target, roots, accountActions, ...(nodeMaker ? { nodeMaker } : {}) });
         await request.alsoWithRoots?.(roots);
         const text = formatPlanTable(plan) + formatApplyReport(report, false);
         const dir = join(ctx.config.stateMountpoint, request.name);

@@ -10,6 +10,26 @@ import type { Metadata, Op, RootName } from './plan-types.js';
 import { type EntryKind, lstatOrUndefined, real, RefusedPathError, type SafeTarget, type TargetView } from './safe-target.js';
 import { savedArea, type SaveNames } from './steps.js';
 
+/** bart's letters of what a NodeMaker makes: FIFO, block device, character device. */
+export type NodeType = 'P' | 'B' | 'C';
+
+/**
+ * Makes FIFOs and device nodes, which Node cannot (no mknod(2)): the CLI and the pipeline
+ * give one that runs the system `mknod` (src/system/mknod.ts). Injected, so this module never
+ * runs a command itself.
+ */
+export interface NodeMaker {
+  /** Only prints the command: the maker a dry run needs, and a real run must not have. */
+  readonly dryRun: boolean;
+  /**
+   * Makes a node of `type` at `at` (a file-system path, as the command gets it), where nothing
+   * is. `rdev` is st_rdev as this machine's lstat gives it (ignored for a FIFO): the maker
+   * splits it into major and minor as this platform packs them. Mode, owner and times are the
+   * caller's to set.
+   */
+  make(at: string, type: NodeType, rdev: bigint): Promise<void>;
+}
+
 export interface OpContext {
   readonly target: SafeTarget;
   readonly roots: Readonly<Record<RootName, string>>;
@@ -17,9 +37,12 @@ export interface OpContext {
   readonly names: SaveNames;
   /** Called between the system calls of an op; tests throw here to simulate a kill. */
   readonly crashPoint: (label: string) => void;
+  /** Makes FIFOs and device nodes; without one (unit tests on memfs...) they are refused. */
+  readonly nodeMaker?: NodeMaker;
 }
 
-export function applyOp(op: Op, ctx: OpContext): void {
+/** Ops run one at a time: only making a node awaits (a command), everything else is synchronous. */
+export async function applyOp(op: Op, ctx: OpContext): Promise<void> {
   switch (op.op) {
     case 'put':
       return put(op, ctx);
@@ -38,6 +61,8 @@ const sourceOf = (ctx: Pick<OpContext, 'roots'>, root: RootName, path: string) =
 
 /** Reasons shared by applyOp and simulateOp, so a dry run words its refusals as the real run does. */
 const NO_MKNOD = 'FIFOs and device nodes are not created (no mknod in node)';
+const notCreated = (type: string) => `entries of type ${type} are not created`;
+const NOT_UTF8 = 'the mknod command cannot be given this path: it is not UTF-8';
 const MISSING = 'missing in the target';
 const NOT_EMPTY = 'directory not empty; kept';
 const notEmptySaved = (saved: string) => `${NOT_EMPTY}, and the version meant for it saved as ${saved}`;
@@ -67,19 +92,11 @@ function tempFor(path: string): string {
  * (spec "Safety": nothing the admin wrote is lost). The temporary never outlives the call.
  */
 function replaceWith(path: string, ctx: OpContext, create: (tmp: string | Buffer) => void): void {
-  const at = ctx.target.check(path);
-  const tmp = ctx.target.check(tempFor(path));
-  if (lstatOrUndefined(tmp)) fs.rmSync(tmp, { recursive: true });
+  const { at, tmp } = freshTemporary(path, ctx);
   try {
     create(tmp);
     ctx.crashPoint('temporary written');
-    if (lstatOrUndefined(at)?.isDirectory() && !removeIfEmpty(at)) {
-      const saved = savedArea(path, ctx.names);
-      makeParents(saved, undefined, ctx);
-      fs.renameSync(tmp, ctx.target.check(saved));
-      throw new RefusedPathError(path, notEmptySaved(saved));
-    }
-    fs.renameSync(tmp, at);
+    moveIntoPlace(tmp, at, path, ctx);
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw err;
@@ -87,7 +104,76 @@ function replaceWith(path: string, ctx: OpContext, create: (tmp: string | Buffer
   ctx.crashPoint('renamed');
 }
 
-function put(op: Extract<Op, { op: 'put' }>, ctx: OpContext): void {
+/** `path` and its temporary in the target, a leftover of a killed run removed. */
+function freshTemporary(path: string, ctx: OpContext): { at: string | Buffer; tmp: string | Buffer } {
+  const at = ctx.target.check(path);
+  const tmp = ctx.target.check(tempFor(path));
+  if (lstatOrUndefined(tmp)) fs.rmSync(tmp, { recursive: true });
+  return { at, tmp };
+}
+
+/** Renames `made` over `at` (`path`), or to the saved area when a non-empty directory is there. */
+function moveIntoPlace(made: string | Buffer, at: string | Buffer, path: string, ctx: OpContext): void {
+  if (lstatOrUndefined(at)?.isDirectory() && !removeIfEmpty(at)) {
+    const saved = savedArea(path, ctx.names);
+    makeParents(saved, undefined, ctx);
+    fs.renameSync(made, ctx.target.check(saved));
+    throw new RefusedPathError(path, notEmptySaved(saved));
+  }
+  fs.renameSync(made, at);
+}
+
+/**
+ * The node inside a temporary: mknod makes it 0666 less the umask, and a device node that
+ * others can open, even for a moment, opens the device to them. So the temporary is a
+ * directory only its owner (root) can enter, holding the node until its own mode and owner are
+ * set; the node is then renamed out of it into place.
+ */
+const nodeIn = (tmp: string | Buffer): string | Buffer => (typeof tmp === 'string' ? `${tmp}/node` : Buffer.concat([tmp, Buffer.from('/node')]));
+
+/** A file-system path as argv text: the command gets exactly these bytes only when they are UTF-8. */
+function argText(at: string | Buffer, path: string): string {
+  if (typeof at === 'string') return at;
+  const text = at.toString('utf8');
+  if (!Buffer.from(text, 'utf8').equals(at)) throw new RefusedPathError(path, NOT_UTF8);
+  return text;
+}
+
+/** Whether `type` is made by a NodeMaker. */
+const isNodeType = (type: string): type is NodeType => type === 'P' || type === 'B' || type === 'C';
+
+/**
+ * The device number of `from`'s entry, read live as F's content is (the manifest's devnode is
+ * the low 32 bits only, spec/bart.md §2.3). Throws when the entry is no longer of the planned type.
+ */
+function sourceDevice(op: Extract<Op, { op: 'put' }>, ctx: Pick<OpContext, 'roots'>): bigint {
+  const st = fs.lstatSync(sourceOf(ctx, op.from, op.source), { bigint: true, throwIfNoEntry: false });
+  const same = op.type === 'P' ? st?.isFIFO() : op.type === 'B' ? st?.isBlockDevice() : st?.isCharacterDevice();
+  if (!st || !same) throw new Error(`${op.source}: no longer of type ${op.type} in ${op.from} (inputs changed since planning)`);
+  return st.rdev;
+}
+
+/** R2 for a FIFO or a device node: made in a private temporary directory (nodeIn), then renamed into place. */
+async function putNode(op: Extract<Op, { op: 'put' }> & { type: NodeType }, maker: NodeMaker, ctx: OpContext): Promise<void> {
+  const rdev = sourceDevice(op, ctx);
+  const { at, tmp } = freshTemporary(op.path, ctx);
+  const node = nodeIn(tmp);
+  try {
+    fs.mkdirSync(tmp, { mode: 0o700 });
+    await maker.make(argText(node, op.path), op.type, rdev);
+    finish(node, op.meta, op.mtime);
+    ctx.crashPoint('temporary written');
+    moveIntoPlace(node, at, op.path, ctx);
+    ctx.crashPoint('node renamed, its temporary directory not yet removed');
+    fs.rmdirSync(tmp);
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  ctx.crashPoint('renamed');
+}
+
+async function put(op: Extract<Op, { op: 'put' }>, ctx: OpContext): Promise<void> {
   makeParents(op.path, op.source === op.path ? op.from : undefined, ctx);
   const source = sourceOf(ctx, op.from, op.source);
   switch (op.type) {
@@ -110,8 +196,13 @@ function put(op: Extract<Op, { op: 'put' }>, ctx: OpContext): void {
         fs.lchownSync(tmp, op.meta.uid, op.meta.gid);
         fs.lutimesSync(tmp, op.mtime, op.mtime);
       });
+    case 'P':
+    case 'B':
+    case 'C':
+      if (!ctx.nodeMaker) throw new RefusedPathError(op.path, NO_MKNOD);
+      return putNode({ ...op, type: op.type }, ctx.nodeMaker, ctx);
     default:
-      throw new RefusedPathError(op.path, NO_MKNOD);
+      throw new RefusedPathError(op.path, notCreated(op.type));
   }
 }
 
@@ -174,11 +265,15 @@ function link(path: string, to: string, ctx: OpContext): void {
   replaceWith(path, ctx, (tmp) => fs.linkSync(source, tmp));
 }
 
+/** What simulateOp needs: applyOp's context without the target's writes, plus where the target is. */
+export type SimulateContext = Pick<OpContext, 'roots' | 'names' | 'nodeMaker'> & { readonly targetRoot: string };
+
 /**
  * What applyOp would do, played on `view` instead of the target (`--dry-run`): the same checks
- * in the same order, so the same refusals; it must change whenever applyOp's do.
+ * in the same order, so the same refusals; it must change whenever applyOp's do. The node
+ * maker (a dry one) prints the mknod commands the real run would run, temporary names included.
  */
-export function simulateOp(op: Op, view: TargetView, ctx: Pick<OpContext, 'roots' | 'names'>): void {
+export async function simulateOp(op: Op, view: TargetView, ctx: SimulateContext): Promise<void> {
   switch (op.op) {
     case 'put': {
       view.makeParents(op.path);
@@ -189,7 +284,13 @@ export function simulateOp(op: Op, view: TargetView, ctx: Pick<OpContext, 'roots
       }
       if (op.type === 'F') return simulateReplace(op.path, 'file', view, ctx, () => fs.readFileSync(sourceOf(ctx, op.from, op.source), 'latin1'));
       if (op.type === 'L') return simulateReplace(op.path, 'symlink', view, ctx);
-      throw new RefusedPathError(op.path, NO_MKNOD);
+      if (isNodeType(op.type)) {
+        if (!ctx.nodeMaker) throw new RefusedPathError(op.path, NO_MKNOD);
+        const rdev = sourceDevice(op, ctx);
+        await ctx.nodeMaker.make(argText(nodeIn(real(ctx.targetRoot + tempFor(op.path))), op.path), op.type, rdev);
+        return simulateReplace(op.path, 'other', view, ctx);
+      }
+      throw new RefusedPathError(op.path, notCreated(op.type));
     }
     case 'merge': {
       const read = (root: RootName) => fs.readFileSync(sourceOf(ctx, root, op.path), 'latin1');

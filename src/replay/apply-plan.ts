@@ -6,7 +6,7 @@
  * the real run would.
  */
 import type { AccountActionReport, Action } from '../ips/index.js';
-import { applyOp, type OpContext, simulateOp, writeTargetFile } from './apply-op.js';
+import { applyOp, type NodeMaker, type OpContext, simulateOp, type SimulateContext, writeTargetFile } from './apply-op.js';
 import { planAccountRepair, predictAccounts, writeAccountRepair } from './account-check.js';
 import { journalPath, journalPlanPath, openJournal, planOfJournal, readJournal, type Refusal, type UnitOutcome } from './journal.js';
 import { formatPlanJson } from './plan-json.js';
@@ -25,6 +25,11 @@ export interface ApplyOptions {
   readonly today?: number;
   /** Test hook between system calls; throwing there simulates a kill. */
   readonly crashPoint?: (label: string) => void;
+  /**
+   * Makes FIFOs and device nodes (R2), printing its commands; without one they are refused and
+   * reported. A dry run needs one that only prints (`dryRun`), a real run one that does not.
+   */
+  readonly nodeMaker?: NodeMaker;
 }
 
 export type { Refusal } from './journal.js';
@@ -67,11 +72,17 @@ export function executionUnits(plan: Plan): Unit[] {
  * journal kept: a fresh plan of the same inputs names its saved copies with another stamp, and
  * a resume must not split them between two (callers print planOfJournal's plan).
  */
-export function applyPlan(given: Plan, options: ApplyOptions): ApplyReport {
+export async function applyPlan(given: Plan, options: ApplyOptions): Promise<ApplyReport> {
+  const dry = options.dryRun ?? false;
+  // A printing maker in a real run would leave nodes unmade; a real one in a dry run would write.
+  if (options.nodeMaker && options.nodeMaker.dryRun !== dry) throw new Error(`a ${dry ? '' : 'non-'}dry run was given a node maker that ${dry ? 'makes nodes' : 'only prints'}`);
   const target = safeTarget(options.target);
   const plan = planOfJournal(target, given);
-  if (options.dryRun) return dryRun(plan, options);
-  const ctx: OpContext = { target, roots: options.roots, names: { stamp: plan.stamp }, crashPoint: options.crashPoint ?? (() => {}) };
+  if (dry) return dryRun(plan, options);
+  const ctx: OpContext = {
+    target, roots: options.roots, names: { stamp: plan.stamp }, crashPoint: options.crashPoint ?? (() => {}),
+    ...(options.nodeMaker ? { nodeMaker: options.nodeMaker } : {}),
+  };
   const units = executionUnits(plan);
   // Opened first: a corrupt journal stops everything before a byte is written.
   const journal = openJournal(target, plan);
@@ -87,7 +98,7 @@ export function applyPlan(given: Plan, options: ApplyOptions): ApplyReport {
       journal.begin(i);
       const refusedNow: Refusal[] = [];
       try {
-        for (const op of unit.ops) withContext(op, () => applyOp(op, ctx));
+        for (const op of unit.ops) await withContext(op, () => applyOp(op, ctx));
       } catch (err) {
         refusedNow.push(refusal(err));
       }
@@ -120,7 +131,7 @@ export function applyPlan(given: Plan, options: ApplyOptions): ApplyReport {
 }
 
 /** The run applyPlan would make, played on a view of the target; a resume's dry run skips the units done. */
-function dryRun(plan: Plan, options: ApplyOptions): ApplyReport {
+async function dryRun(plan: Plan, options: ApplyOptions): Promise<ApplyReport> {
   const units = executionUnits(plan);
   const journal = readJournal(safeTarget(options.target), plan);
   const refused = [...journal.earlier.refused];
@@ -130,11 +141,14 @@ function dryRun(plan: Plan, options: ApplyOptions): ApplyReport {
   // The journal and the plan beside it are written first.
   view.makeParents(journalPath(plan));
   for (const path of [journalPath(plan), journalPlanPath(plan)]) view.set(path, 'file');
-  const ctx = { roots: options.roots, names: { stamp: plan.stamp } };
+  const ctx: SimulateContext = {
+    roots: options.roots, names: { stamp: plan.stamp }, targetRoot: options.target,
+    ...(options.nodeMaker ? { nodeMaker: options.nodeMaker } : {}),
+  };
   for (const [i, unit] of units.entries()) {
     if (journal.done.has(i)) continue;
     try {
-      for (const op of unit.ops) simulateOp(op, view, ctx);
+      for (const op of unit.ops) await simulateOp(op, view, ctx);
     } catch (err) {
       refused.push(refusal(err));
     }
@@ -159,12 +173,15 @@ function refusal(err: unknown): Refusal {
   return { path: err.path, why: err.why };
 }
 
-/** "applying plan: /etc/hosts: EACCES ..." (spec/style.md "Errors"); refusals pass through. */
-function withContext(op: Op, run: () => void): void {
+/**
+ * "applying plan: /etc/hosts: EACCES ..." (spec/style.md "Errors"). Refusals pass through, and
+ * so does a failed command (mknod), whose argv names the place: it must keep its code (exit 3).
+ */
+async function withContext(op: Op, run: () => Promise<void>): Promise<void> {
   try {
-    run();
+    await run();
   } catch (err) {
-    if (err instanceof RefusedPathError) throw err;
+    if (err instanceof RefusedPathError || (err as { code?: unknown }).code === 'PREUPD_SYSTEM') throw err;
     throw new Error(`applying plan: ${op.op} ${op.path}: ${(err as Error).message}`, { cause: err });
   }
 }

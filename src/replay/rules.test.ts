@@ -70,7 +70,7 @@ describe('R2 deletions in a target that differs from update', () => {
     const withDir = { ...base, opt: dir(), 'opt/app': dir(), 'opt/app/a': file('a\n') };
     const run = await planScenario({ base: withDir, admin: { ...base, opt: dir() }, update: withDir });
     writeFileSync(`${run.target}/opt/app/stray`, 'not in any manifest\n');
-    const report = applyPlan(run.plan, { target: run.target, roots: run.roots });
+    const report = await applyPlan(run.plan, { target: run.target, roots: run.roots });
     expect(report.refused).toEqual([{ path: '/opt/app', why: 'directory not empty; kept' }]);
     expect(Object.keys(describeTree(run.target)).filter((p) => p.startsWith('/opt/'))).toEqual(['/opt/app', '/opt/app/stray']);
   });

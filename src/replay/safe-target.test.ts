@@ -31,10 +31,10 @@ describe('safeTarget', () => {
     expect(() => safeTarget(root).makeParents('/etc/link/a/b', () => ({ mode: 0o755 }))).toThrow(RefusedPathError);
   });
 
-  it('replaces a symlink at the last component instead of writing through it', () => {
+  it('replaces a symlink at the last component instead of writing through it', async () => {
     const { root, outside } = target();
     const roots = { base: root, admin: root, update: root };
-    applyOp({ op: 'put', path: '/etc/link', from: 'admin', source: '/etc/file', type: 'F', meta: { mode: 0o644, uid: 0, gid: 0, acl: '-' }, mtime: 1 },
+    await applyOp({ op: 'put', path: '/etc/link', from: 'admin', source: '/etc/file', type: 'F', meta: { mode: 0o644, uid: 0, gid: 0, acl: '-' }, mtime: 1 },
       { target: safeTarget(root), roots, names: { stamp: '20261204T010203Z' }, crashPoint: () => {} });
     expect(() => readlinkSync(`${root}/etc/link`)).toThrow();
     expect(readFileSync(`${root}/etc/link`, 'latin1')).toBe('x');

@@ -1,8 +1,8 @@
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 
-/** The system commands preupd drives (spec/illumos.md §5, §8). */
-export type CommandName = 'zfs' | 'zpool' | 'pkg' | 'beadm' | 'bootadm' | 'svcadm' | 'svccfg';
+/** The system commands preupd drives (spec/illumos.md §5, §8; mknod for reintegration, mknod.ts). */
+export type CommandName = 'zfs' | 'zpool' | 'pkg' | 'beadm' | 'bootadm' | 'svcadm' | 'svccfg' | 'mknod';
 
 /** Environment variables that replace a command's path, for tests and odd installs (spec/cli.md). */
 export const COMMAND_ENV: Readonly<Record<CommandName, string>> = {
@@ -13,6 +13,7 @@ export const COMMAND_ENV: Readonly<Record<CommandName, string>> = {
   bootadm: 'PREUPD_BOOTADM',
   svcadm: 'PREUPD_SVCADM',
   svccfg: 'PREUPD_SVCCFG',
+  mknod: 'PREUPD_MKNOD',
 };
 
 /** The program to execute for `command`: its override when set and non-empty, else its bare name. */

@@ -30,7 +30,7 @@ it('resumes after a kill at each write to what an uninterrupted run leaves and r
   const whole = `${run.target}-whole`;
   mkdirSync(whole);
   cloneTree(run.roots.update, whole);
-  const uninterrupted = applyPlan(run.plan, { target: whole, ...options });
+  const uninterrupted = await applyPlan(run.plan, { target: whole, ...options });
   expect(contents(whole)['/etc/group']).toMatch(/wheel::20:bob\n$/);
   let kills = 0;
   for (let at = 1; ; at++) {
@@ -42,13 +42,13 @@ it('resumes after a kill at each write to what an uninterrupted run leaves and r
       if (label === 'renamed' && ++writes === at) throw new Error('killed');
     };
     try {
-      applyPlan(run.plan, { target, ...options, crashPoint });
+      await applyPlan(run.plan, { target, ...options, crashPoint });
       break; // fewer writes than `at`: every one was tried
     } catch (err) {
       expect((err as Error).message).toMatch(/killed$/);
     }
     kills++;
-    const resumed = applyPlan(run.plan, { target, ...options });
+    const resumed = await applyPlan(run.plan, { target, ...options });
     expect(contents(target)).toEqual(contents(whole));
     expect(resumed.accounts).toEqual(uninterrupted.accounts);
   }

@@ -15,7 +15,7 @@ describe('refused steps', () => {
     const base = { d: dir(), 'd/a': file('a\n') };
     const run = await planScenario({ base, admin: { d: file('admin file\n') }, update: base });
     writeFileSync(`${run.target}/d/stray`, 'not in any manifest\n');
-    const report = applyPlan(run.plan, { target: run.target, roots: run.roots });
+    const report = await applyPlan(run.plan, { target: run.target, roots: run.roots });
     const saved = `/var/preupd/saved/${STAMP}/d`;
     expect(report.refused).toEqual([{ path: '/d', why: `directory not empty; kept, and the version meant for it saved as ${saved}` }]);
     expect(readFileSync(`${run.target}${saved}`, 'latin1')).toBe('admin file\n');
@@ -30,9 +30,9 @@ const outcomes = (report: ApplyReport) => ({ refused: report.refused, accounts: 
 async function dryThenReal(s: Scenario, options: Partial<ApplyOptions> = {}) {
   const run = await planScenario(s);
   const before = describeTree(run.target, []);
-  const dry = applyPlan(run.plan, { target: run.target, roots: run.roots, dryRun: true, ...options });
+  const dry = await applyPlan(run.plan, { target: run.target, roots: run.roots, dryRun: true, ...options });
   expect(describeTree(run.target, [])).toEqual(before);
-  const real = applyPlan(run.plan, { target: run.target, roots: run.roots, ...options });
+  const real = await applyPlan(run.plan, { target: run.target, roots: run.roots, ...options });
   return { run, dry: outcomes(dry), real: outcomes(real) };
 }
 
@@ -51,8 +51,8 @@ describe('--dry-run', () => {
     const base = { d: dir(), 'd/a': file('a\n') };
     const run = await planScenario({ base, admin: { d: file('admin file\n') }, update: base });
     writeFileSync(`${run.target}/d/stray`, 'not in any manifest\n');
-    const dry = applyPlan(run.plan, { target: run.target, roots: run.roots, dryRun: true });
-    expect(outcomes(dry)).toEqual(outcomes(applyPlan(run.plan, { target: run.target, roots: run.roots })));
+    const dry = await applyPlan(run.plan, { target: run.target, roots: run.roots, dryRun: true });
+    expect(outcomes(dry)).toEqual(outcomes(await applyPlan(run.plan, { target: run.target, roots: run.roots })));
     expect(dry.refused.map((r) => r.path)).toEqual(['/d']);
   });
 
@@ -79,8 +79,8 @@ describe('--dry-run', () => {
   it('after a completed run, reports what that run refused', async () => {
     const base = { d: dir() };
     const run = await planScenario({ base, update: base, admin: { d: dir(), fifo: fifo() } });
-    const real = applyPlan(run.plan, { target: run.target, roots: run.roots });
-    const dry = applyPlan(run.plan, { target: run.target, roots: run.roots, dryRun: true });
+    const real = await applyPlan(run.plan, { target: run.target, roots: run.roots });
+    const dry = await applyPlan(run.plan, { target: run.target, roots: run.roots, dryRun: true });
     expect([dry.alreadyApplied, dry.refused]).toEqual([true, real.refused]);
   });
 });
@@ -94,9 +94,9 @@ describe('resuming', () => {
     const killAfterA = () => {
       if (calls++ === 4) throw new Error('killed'); // plan file (2 calls), /a's copy (2), then /b's
     };
-    expect(() => applyPlan(run.plan, { target: run.target, roots: run.roots, crashPoint: killAfterA })).toThrow('killed');
+    await expect(applyPlan(run.plan, { target: run.target, roots: run.roots, crashPoint: killAfterA })).rejects.toThrow('killed');
     const later = JSON.parse(JSON.stringify(run.plan).replaceAll(STAMP, '20991231T235959Z')) as typeof run.plan;
-    applyPlan(later, { target: run.target, roots: run.roots });
+    await applyPlan(later, { target: run.target, roots: run.roots });
     expect(readdirSync(`${run.target}/var/pkg/lost+found`).sort()).toEqual([`a-${STAMP}`, `b-${STAMP}`]);
   });
 });

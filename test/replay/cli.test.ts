@@ -208,17 +208,48 @@ describe('preupd reintegrate', () => {
   // Bug: a refused unit was journaled done and its refusal printed once: a rerun said nothing of it and exited 0.
   // Also a name with bytes above 0x7f: the journal was written as UTF-8 and read back as
   // latin1, so the rerun named the bytes of /café twice encoded (found by review).
+  // (Refused here: directories the admin deleted that hold, in the target, a file no manifest lists.)
   it('a rerun reports again what the journaled run refused, exit 1', async () => {
     const { args, target, top } = roots(false);
-    for (const name of ['fifo', 'café']) expect(spawnSync('mkfifo', [`${top}/admin/${name}`]).status).toBe(0);
+    for (const name of ['gone', 'café']) {
+      const bytes = Buffer.from(name).toString('latin1'); // trees name entries by their bytes
+      for (const root of ['base', 'update', 'target']) writeTree(`${top}/${root}`, { [bytes]: dir(), [`${bytes}/a`]: file('a\n') });
+      writeFileSync(`${target}/${name}/stray`, 'not in any manifest\n');
+    }
     const first = await preupd(['reintegrate', ...args, '--target', target]);
     const again = await preupd(['reintegrate', ...args, '--target', target]);
     for (const run of [first, again]) {
       expect(run.status).toBe(1);
-      expect(run.stdout).toContain('refused /fifo: FIFOs and device nodes are not created');
-      expect(run.stdout).toContain(`refused ${Buffer.from('/café').toString('latin1')}: FIFOs and device nodes are not created`);
+      expect(run.stdout).toContain('refused /gone: directory not empty; kept');
+      expect(run.stdout).toContain(`refused ${Buffer.from('/café').toString('latin1')}: directory not empty; kept`);
     }
     expect(again.stdout).toContain('already applied');
+  });
+
+  // R2: FIFOs and device nodes were refused ("no mknod in node"); the system mknod makes them.
+  it('makes the admin\'s FIFOs and device nodes with mknod, printing the commands; --dry-run prints the same and writes nothing', async () => {
+    const { args, target, top } = roots(false);
+    expect(spawnSync('mkfifo', ['-m', '640', `${top}/admin/etc/fifo`]).status).toBe(0);
+    expect(spawnSync('mknod', ['-m', '666', `${top}/admin/etc/null`, 'c', '1', '3']).status).toBe(0);
+    rmSync(`${top}/admin/etc/motd`);
+    expect(spawnSync('mkfifo', ['-m', '600', `${top}/admin/etc/motd`]).status).toBe(0);
+    const before = describeTree(target, []);
+    const commands = (text: string) => text.split('\n').filter((line) => line.startsWith('+ ')).map((line) => line.replace(/\.preupd-[0-9a-f]{16}\.tmp/, 'TMP'));
+    const expected = [`+ mknod ${target}/etc/TMP/node p`, `+ mknod ${target}/etc/TMP/node p`, `+ mknod ${target}/etc/TMP/node c 1 3`];
+    const dry = await preupd(['reintegrate', ...args, '--target', target, '--dry-run']);
+    expect([dry.status, commands(dry.stdout)]).toEqual([0, expected]);
+    expect(dry.stdout).not.toContain('refused');
+    expect(describeTree(target, [])).toEqual(before);
+    const json = await preupd(['reintegrate', ...args, '--target', target, '--dry-run', '--json']);
+    expect((JSON.parse(json.stdout) as { apply: { refused: unknown[] } }).apply.refused).toEqual([]);
+    expect(commands(json.stderr)).toEqual(expected);
+    const real = await preupd(['reintegrate', ...args, '--target', target]);
+    expect([real.status, commands(real.stdout)]).toEqual([0, expected]);
+    expect(real.stdout).not.toContain('refused');
+    const made = describeTree(target);
+    expect([made['/etc/fifo'], made['/etc/motd']]).toEqual(['P 640 0:0', 'P 600 0:0']);
+    expect(made['/etc/null']).toMatch(/^C 666 0:0 rdev 103 @/);
+    expect(Object.keys(describeTree(target, [])).filter((p) => p.includes('.preupd-'))).toEqual([]);
   });
 
   // Bug: a resume with a fresh plan rewrote the journal's plan with its own stamp: copies

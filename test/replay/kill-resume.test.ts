@@ -3,7 +3,7 @@
  * of applying, then a resume: the same target as an uninterrupted run, no stray temporary file.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cloneTree, describeTree, dir, file, tempDir, type Tree, writeTree } from './trees.js';
@@ -57,26 +57,32 @@ describe('reintegrate killed with SIGKILL', () => {
   });
 
   // Bug: the FIFO refused before the kill was journaled done and never reported again; the resume exited 0.
+  // (FIFOs are made now: the refusal here is a directory the admin deleted that holds, in the
+  // target, a file no manifest lists; the FIFO must come out made, not refused.)
   it('a resume reports what the killed run refused, and exits 1', async () => {
     const top = tempDir();
     const { base, admin } = trees();
-    writeTree(`${top}/base`, base);
-    writeTree(`${top}/update`, base);
+    const withDir: Tree = { ...base, '0dir': dir(), '0dir/a': file('a\n') };
+    writeTree(`${top}/base`, withDir);
+    writeTree(`${top}/update`, withDir);
     writeTree(`${top}/admin`, admin);
     expect(spawnSync('mkfifo', [`${top}/admin/0fifo`]).status).toBe(0);
     cloneTree(`${top}/update`, `${top}/target`);
+    writeFileSync(`${top}/target/0dir/stray`, 'not in any manifest\n');
     const args = [PREUPD, 'reintegrate', '--base', `${top}/base`, '--admin', `${top}/admin`, '--update', `${top}/update`, '--target', `${top}/target`];
     const child = spawn('node', args, { stdio: 'ignore' });
     const exited = new Promise((r) => child.on('exit', r));
     while (child.exitCode === null && journalRecords(`${top}/target`) < 40) await new Promise((r) => setTimeout(r, 1));
     child.kill('SIGKILL');
     await exited;
-    // /0fifo is the first unit: refused, and journaled done, before the kill.
-    expect(journalText(`${top}/target`)).toMatch(/"refused":\[\{"path":"\/0fifo"/);
+    // Removals run first, deepest first: /0dir is the second unit, refused and journaled done before the kill.
+    expect(journalText(`${top}/target`)).toMatch(/"refused":\[\{"path":"\/0dir"/);
     expect(journalText(`${top}/target`)).not.toContain('"complete"');
     for (const run of [spawnSync('node', args, { encoding: 'latin1' }), spawnSync('node', args, { encoding: 'latin1' })]) {
       expect(run.status, run.stderr).toBe(1);
-      expect(run.stdout).toContain('refused /0fifo: FIFOs and device nodes are not created');
+      expect(run.stdout).toContain('refused /0dir: directory not empty; kept');
+      expect(run.stdout).not.toContain('refused /0fifo');
     }
+    expect(describeTree(`${top}/target`)['/0fifo']).toMatch(/^P /);
   });
 });

@@ -34,7 +34,7 @@ describe('reintegration properties', () => {
   it('with disjoint edits, the target equals update with the admin\'s edits applied', async () => {
     await fc.assert(fc.asyncProperty(disjointScenarioArb, async (s) => {
       const run = await planScenario(s);
-      applyPlan(run.plan, { target: run.target, roots: run.roots });
+      await applyPlan(run.plan, { target: run.target, roots: run.roots });
       const expected = tempDir();
       writeTree(expected, withAdminEdits(s.base, s.admin, s.update));
       expect(userView(run.target)).toEqual(describeTree(expected));
@@ -45,7 +45,7 @@ describe('reintegration properties', () => {
   it('with overlapping edits, every admin content is in the target: at its path, .old/.new, saved area or lost+found', async () => {
     await fc.assert(fc.asyncProperty(overlappingScenarioArb, async (s) => {
       const run = await planScenario(s);
-      applyPlan(run.plan, { target: run.target, roots: run.roots });
+      await applyPlan(run.plan, { target: run.target, roots: run.roots });
       const files = describeTree(run.target, []);
       const contents = (path: string) => Object.entries(files)
         .filter(([p]) => p === path || p === `${path}.old` || p === `${path}.new` ||
@@ -68,11 +68,11 @@ describe('reintegration properties', () => {
   it('applying a plan twice, even with its journal gone, gives the same target as applying it once', async () => {
     await fc.assert(fc.asyncProperty(overlappingScenarioArb, async (s) => {
       const run = await planScenario(s);
-      applyPlan(run.plan, { target: run.target, roots: run.roots });
+      await applyPlan(run.plan, { target: run.target, roots: run.roots });
       const once = describeTree(run.target, ['var/preupd/journal']);
-      expect(applyPlan(run.plan, { target: run.target, roots: run.roots }).alreadyApplied).toBe(true);
+      expect((await applyPlan(run.plan, { target: run.target, roots: run.roots })).alreadyApplied).toBe(true);
       rmSync(`${run.target}/var/preupd/journal`, { recursive: true });
-      applyPlan(run.plan, { target: run.target, roots: run.roots });
+      await applyPlan(run.plan, { target: run.target, roots: run.roots });
       expect(describeTree(run.target, ['var/preupd/journal'])).toEqual(once);
     }), { numRuns: RUNS });
   });
@@ -83,19 +83,19 @@ describe('reintegration properties', () => {
       const run = await planScenario(s);
       const uninterrupted = `${run.target}-whole`;
       cloneTree(run.roots.update, uninterrupted);
-      applyPlan(run.plan, { target: uninterrupted, roots: run.roots });
+      await applyPlan(run.plan, { target: uninterrupted, roots: run.roots });
       for (const killAt of kills) {
         let calls = 0;
         const crashPoint = () => {
           if (calls++ === killAt) throw new Killed();
         };
         try {
-          applyPlan(run.plan, { target: run.target, roots: run.roots, crashPoint });
+          await applyPlan(run.plan, { target: run.target, roots: run.roots, crashPoint });
         } catch (err) {
           if (!(err instanceof Killed) && !((err as Error).cause instanceof Killed)) throw err;
         }
       }
-      applyPlan(run.plan, { target: run.target, roots: run.roots });
+      await applyPlan(run.plan, { target: run.target, roots: run.roots });
       expect(describeTree(run.target, ['var/preupd/journal'])).toEqual(describeTree(uninterrupted, ['var/preupd/journal']));
     }), { numRuns: RUNS });
   });
@@ -108,7 +108,7 @@ describe('reintegration properties', () => {
       const admin: Tree = Object.fromEntries(Object.entries(s.admin).filter(([p]) => p !== at && !p.startsWith(`${at}/`)));
       admin[at] = { kind: 'symlink', target: outside };
       const run = await planScenario({ ...s, admin });
-      applyPlan(run.plan, { target: run.target, roots: run.roots });
+      await applyPlan(run.plan, { target: run.target, roots: run.roots });
       expect(describeTree(outside)).toEqual(before);
     }), { numRuns: RUNS });
   });

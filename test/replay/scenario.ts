@@ -52,6 +52,6 @@ export async function planScenario(s: Scenario, top = tempDir()): Promise<Scenar
 
 export async function runScenario(s: Scenario, options: Partial<ApplyOptions> = {}): Promise<ScenarioRun & { report: ApplyReport }> {
   const run = await planScenario(s);
-  const report = applyPlan(run.plan, { target: run.target, roots: run.roots, ...options });
+  const report = await applyPlan(run.plan, { target: run.target, roots: run.roots, ...options });
   return { ...run, report };
 }
