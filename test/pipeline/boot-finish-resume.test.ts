@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zfsUnusableReason } from '../fixtures/zfs-pool.js';
-import { bootInto, createCycle, writeTree, type Cycle } from './cycle-fixture.js';
+import { bootInto, createCycle, writeTree, preupdOk, type Cycle } from './cycle-fixture.js';
 
 const unusable = zfsUnusableReason();
 const PREUPD = resolve(import.meta.dirname, '../../bin/preupd');
@@ -31,11 +31,7 @@ describe.skipIf(unusable !== undefined)(`boot-finish killed while applying, then
     const log = journalFile('.log');
     return log === undefined ? '' : readFileSync(join(journalDir(), log), 'latin1');
   };
-  const ok = async (...args: string[]) => {
-    const run = await c.preupd(...args);
-    expect([run.status, run.stderr]).toEqual([0, '']);
-    return run;
-  };
+  const ok = (...args: string[]) => preupdOk(c, ...args);
 
   beforeAll(async () => {
     c = createCycle('resume', { beadm: true });

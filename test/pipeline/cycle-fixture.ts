@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createTestPool, type TestPool } from '../fixtures/zfs-pool.js';
 import { readStandInLog, standInEnv } from '../fixtures/stand-ins.js';
+import { expect } from 'vitest';
 import { runIn, type CliRun } from '../run-cli.js';
 
 export type Tree = Record<string, string>;
@@ -25,6 +26,13 @@ export interface Cycle {
   /** Stand-in calls so far, as `cmd arg...` lines. */
   log(): string[];
   cleanup(): void;
+}
+
+/** Runs preupd in the cycle and expects success: exit 0, nothing on stderr. */
+export async function preupdOk(c: Cycle, ...args: string[]): Promise<CliRun> {
+  const run = await c.preupd(...args);
+  expect([run.status, run.stderr]).toEqual([0, '']);
+  return run;
 }
 
 export const INSTALLED: Tree = {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAND_IN_BIN } from '../fixtures/stand-ins.js';
 import { zfsUnusableReason } from '../fixtures/zfs-pool.js';
-import { bootInto, createCycle, mountBe, withMountedBe, writeTree, type Cycle } from './cycle-fixture.js';
+import { bootInto, createCycle, mountBe, withMountedBe, writeTree, preupdOk, type Cycle } from './cycle-fixture.js';
 
 const unusable = zfsUnusableReason();
 
@@ -33,11 +33,7 @@ for (const beadm of [true, false]) {
       return /^bootfs (\S+)$/m.exec(entry ?? '')?.[1];
     };
     const status = async () => JSON.parse((await c.preupd('status', '--json')).stdout);
-    const ok = async (...args: string[]) => {
-      const run = await c.preupd(...args);
-      expect([run.status, run.stderr]).toEqual([0, '']);
-      return run;
-    };
+    const ok = (...args: string[]) => preupdOk(c, ...args);
     /** What a run executes (or, dry, would) from the INSTEAD line on, the run's variable parts named. */
     const fromInstead = (stdout: string) =>
       stdout

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zfsUnusableReason } from '../fixtures/zfs-pool.js';
-import { bootInto, createCycle, withMountedBe, writeTree, type Cycle } from './cycle-fixture.js';
+import { bootInto, createCycle, withMountedBe, writeTree, preupdOk, type Cycle } from './cycle-fixture.js';
 
 const unusable = zfsUnusableReason();
 
@@ -28,11 +28,7 @@ describe.skipIf(unusable !== undefined)(`stale unbooted BEs, on real zfs ${unusa
       delete c.env.PREUPD_FAKE_BEADM_FAIL;
     }
   };
-  const ok = async (...args: string[]) => {
-    const run = await c.preupd(...args);
-    expect([run.status, run.stderr]).toEqual([0, '']);
-    return run;
-  };
+  const ok = (...args: string[]) => preupdOk(c, ...args);
 
   beforeAll(async () => {
     c = createCycle('stale', { beadm: true });
