@@ -89,7 +89,7 @@ export function describeEntry(
   if (exclusion !== 'none') return { exclusion };
   if (rule) noteChecksumRule(ctx, path, type, rule);
   const acl = aclText(aclFlavor(ctx, st, path), st.mode, type === 'D', type === 'L');
-  const mtime = Math.floor(st.mtimeMs / 1000);
+  const mtime = st.mtimeSec;
   let last: string | undefined;
   if (type === 'F') {
     if (ctx.lazyContents) {

@@ -227,7 +227,7 @@ const isFile = (st: WalkStat) => (st.mode & 0o170000) === 0o100000;
  */
 function alike(pc: PairContext, frames: Sides<DirFrame>, esc: string, paths: Sides<string>, c: WalkStat, t: WalkStat): boolean {
   if (c.mode !== t.mode || c.uid !== t.uid || c.gid !== t.gid || c.size !== t.size) return false;
-  if (Math.floor(c.mtimeMs / 1000) !== Math.floor(t.mtimeMs / 1000)) return false;
+  if (c.mtimeSec !== t.mtimeSec) return false;
   const [cc, tc] = pc.sides;
   const type = typeOfMode(c.mode);
   if (excludeFname(paths[0], type, cc.rule) !== 'none' || excludeFname(paths[1], type, tc.rule) !== 'none') return false;

@@ -8,10 +8,16 @@ import * as nodeFs from 'node:fs';
 import { isAscii, relativeToBase } from './base-directory.js';
 import { fsTypeOfDev } from './mounts.js';
 
-/** The lstat fields the walker reads (node:fs Stats and memfs Stats have them). */
+/** The lstat fields the walker reads. */
 export interface WalkStat {
   mode: number;
   size: number;
+  /**
+   * st_mtime, the whole seconds bart prints. Not floor(mtimeMs / 1000): within ~120 ns of the
+   * next second, mtimeMs (sec * 1e3 + nsec / 1e6, a double) rounds up to it.
+   */
+  mtimeSec: number;
+  /** Times as node:fs gives them in ms: for telling two files apart, not for printing. */
   mtimeMs: number;
   ctimeMs: number;
   uid: number;
@@ -64,9 +70,10 @@ export function walkFsOf(fs: FsModule, fsType: WalkFs['fsType'] = fsTypeOfDev, a
   return {
     // Node lstats entries whose d_type is DT_UNKNOWN itself (getDirents).
     readdir: (path) => fs.readdirSync(arg(path), { encoding: 'latin1', withFileTypes: true }) as unknown as DirEntry[],
+    // Walking threads use bindingLstat; this serves the rest (root lines, in-thread walks).
     lstat: (path) => {
-      // Perf: the Stats object itself, no copy (GC was the largest cost on /usr).
-      return fs.lstatSync(arg(path), { throwIfNoEntry: false });
+      const st = fs.lstatSync(arg(path), { bigint: true, throwIfNoEntry: false });
+      return st && walkStatOf(st);
     },
     readlink: (path) => fs.readlinkSync(arg(path), { encoding: 'latin1' }) as unknown as string,
     // lstat said regular file: if it was replaced since, never follow a symlink or block on
@@ -79,6 +86,27 @@ export function walkFsOf(fs: FsModule, fsType: WalkFs['fsType'] = fsTypeOfDev, a
 }
 
 export const nodeWalkFs: WalkFs = walkFsOf(nodeFs);
+
+const NS_PER_SEC = 1_000_000_000n;
+
+/** [seconds, nanoseconds] of a time in ns, as a timespec holds it (nanoseconds never negative). */
+function timespecOf(ns: bigint): [number, number] {
+  let sec = ns / NS_PER_SEC;
+  if (ns % NS_PER_SEC < 0n) sec -= 1n;
+  return [Number(sec), Number(ns - sec * NS_PER_SEC)];
+}
+
+/** A time in ms as node:fs computes it from a timespec (bindingLstat does the same). */
+const msOf = (sec: number, nsec: number) => sec * 1e3 + nsec / 1e6;
+
+function walkStatOf(st: nodeFs.BigIntStats): WalkStat {
+  const [mtimeSec, mtimeNsec] = timespecOf(st.mtimeNs);
+  const [ctimeSec, ctimeNsec] = timespecOf(st.ctimeNs);
+  return {
+    dev: Number(st.dev), mode: Number(st.mode), uid: Number(st.uid), gid: Number(st.gid), rdev: Number(st.rdev),
+    ino: Number(st.ino), size: Number(st.size), mtimeSec, mtimeMs: msOf(mtimeSec, mtimeNsec), ctimeMs: msOf(ctimeSec, ctimeNsec),
+  };
+}
 
 type StatBinding = (path: string | Buffer, bigint: false, req: undefined, throwIfNoEntry: false) => Float64Array | undefined;
 
@@ -99,12 +127,12 @@ function bindingLstat(arg: (path: string) => string | Buffer): WalkFs['lstat'] |
     const ref = nodeFs.lstatSync('/');
     const same = probe instanceof Float64Array && probe.length >= 16 &&
       probe[0] === ref.dev && probe[1] === ref.mode && probe[3] === ref.uid && probe[4] === ref.gid &&
-      probe[7] === ref.ino && probe[8] === ref.size && probe[12]! * 1e3 + probe[13]! / 1e6 === ref.mtimeMs;
+      probe[7] === ref.ino && probe[8] === ref.size && msOf(probe[12]!, probe[13]!) === ref.mtimeMs;
     if (!same) return undefined;
   } catch {
     return undefined;
   }
-  const st: WalkStat = { dev: 0, mode: 0, uid: 0, gid: 0, rdev: 0, ino: 0, size: 0, mtimeMs: 0, ctimeMs: 0 };
+  const st: WalkStat = { dev: 0, mode: 0, uid: 0, gid: 0, rdev: 0, ino: 0, size: 0, mtimeSec: 0, mtimeMs: 0, ctimeMs: 0 };
   return (path) => {
     const f = lstat(arg(path), false, undefined, false);
     if (f === undefined) return undefined;
@@ -115,8 +143,9 @@ function bindingLstat(arg: (path: string) => string | Buffer): WalkFs['lstat'] |
     st.rdev = f[5]!;
     st.ino = f[7]!;
     st.size = f[8]!;
-    st.mtimeMs = f[12]! * 1e3 + f[13]! / 1e6;
-    st.ctimeMs = f[14]! * 1e3 + f[15]! / 1e6;
+    st.mtimeSec = f[12]!;
+    st.mtimeMs = msOf(f[12]!, f[13]!);
+    st.ctimeMs = msOf(f[14]!, f[15]!);
     return st;
   };
 }
