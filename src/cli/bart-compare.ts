@@ -8,8 +8,8 @@ import { compareManifests } from '../diff/compare.js';
 import { ManifestLineReader, type ByteSource } from '../diff/line-reader.js';
 import { ChunkedOutput, changeFormatter } from '../diff/report.js';
 import { COMPARE_DEFAULT_FLAGS, parseKeywordList, parseRules } from '../manifest/rules.js';
-import { strerror } from '../walk/walk-fs.js';
 import { bartUsage } from './bart.js';
+import { perror } from '../walk/walk-fs.js';
 import { getopt } from './getopt.js';
 import { fromCwd, type CliIo } from './io.js';
 
@@ -78,7 +78,7 @@ async function compareCommand(args: readonly string[], io: CliIo, opened: Opened
       opened.push(file);
       return file;
     } catch (err) {
-      io.stderr(`${name}: ${strerror(err)}\n`);
+      io.stderr(perror(name, err));
       return undefined;
     }
   };

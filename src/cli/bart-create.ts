@@ -6,25 +6,47 @@ import { readFileSync } from 'node:fs';
 import { buffer as readStream } from 'node:stream/consumers';
 import { formatHeader } from '../manifest/format.js';
 import { bartUsage } from './bart.js';
+import { perror } from '../walk/walk-fs.js';
 import { manifestDate, parseRequestRules, resolveRelocRoot, stdoutOutput, writeManifest, type CreateRequest } from './create-run.js';
 import { getopt } from './getopt.js';
 import { fromCwd, walkerPath, type CliIo } from './io.js';
-import { strerror } from '../walk/walk-fs.js';
 
-/** Names from stdin as bart reads them: fgets(1024) + strtok("\n"), an empty line ends the list. */
+/** bart's PATH_MAX (bart.h, the NUL included): read_filelist's path buffer. */
+const PATH_MAX = 1024;
+
+/**
+ * Names from stdin as bart reads them: fgets(1024) + strtok("\n"), so a line is cut into
+ * 1023-byte names, a name ends at a NUL byte (C string), and an empty one ends the list.
+ */
 export function bartFileList(input: string): string[] {
   const names: string[] = [];
   let at = 0;
   while (at < input.length) {
     const nl = input.indexOf('\n', at);
-    const end = Math.min(nl < 0 ? input.length : nl + 1, at + 1023);
-    const chunk = input.slice(at, end);
+    const end = Math.min(nl < 0 ? input.length : nl + 1, at + PATH_MAX - 1);
+    const line = input.slice(at, end);
     at = end;
-    const token = chunk.split('\n').find((t) => t !== '');
-    if (token === undefined) break;
+    // fgets reads past a NUL (only `\n` stops it); strtok stops there.
+    const nul = line.indexOf('\0');
+    const token = (nul < 0 ? line : line.slice(0, nul)).replace(/\n$/, '');
+    if (token === '') break;
     names.push(token);
   }
   return names;
+}
+
+/**
+ * The name to hand createFromList for one -I name so that it lstats, lists and reports what
+ * bart does: read_filelist snprintf()s the root and the name into a PATH_MAX buffer, so the
+ * path is cut to 1023 bytes (a longer name can then list a file it did not name).
+ * createFromList joins root and name as that snprintf does (`%s%s`, or `%s/%s` for a
+ * relative name under a root), and past the root the cut path starts with `/`, so the rest
+ * of it joins back to itself. (A root of 1023 bytes or more gives '', hence `root/`, which is
+ * the same directory: bart's getcwd into PATH_MAX cannot hold a longer one.)
+ */
+export function bartListName(relocRoot: string, name: string): string {
+  const path = relocRoot === '' || name.startsWith('/') ? relocRoot + name : `${relocRoot}/${name}`;
+  return path.length < PATH_MAX ? name : path.slice(relocRoot.length, PATH_MAX - 1);
 }
 
 async function readStdin(io: CliIo): Promise<string> {
@@ -42,7 +64,7 @@ export async function bartCreate(args: readonly string[], io: CliIo): Promise<nu
       try {
         req.relocRoot = resolveRelocRoot(arg!, io.cwd);
       } catch (err) {
-        io.stderr(`${arg}: ${strerror(err)}\n`);
+        io.stderr(perror(arg!, err));
         return bartUsage(io);
       }
     } else if (opt === 'r') {
@@ -51,7 +73,7 @@ export async function bartCreate(args: readonly string[], io: CliIo): Promise<nu
         try {
           req.rules = { file: arg!, text: readFileSync(fromCwd(io.cwd, arg!), 'latin1') };
         } catch (err) {
-          io.stderr(`${arg}: ${strerror(err)}\n`);
+          io.stderr(perror(arg!, err));
           return bartUsage(io);
         }
       }
@@ -70,7 +92,8 @@ export async function bartCreate(args: readonly string[], io: CliIo): Promise<nu
   if (listMode) {
     // bart quirk: `-I -r x` is accepted; the rules file is opened but ignored (§3.1).
     req.rules = undefined;
-    req.fileList = parsed.operands.length ? parsed.operands.map(walkerPath) : bartFileList(await readStdin(io));
+    const names = parsed.operands.length ? parsed.operands.map(walkerPath) : bartFileList(await readStdin(io));
+    req.fileList = names.map((name) => bartListName(req.relocRoot, name));
   } else if (rulesSource === '-') {
     req.rules = { file: '-', text: await readStdin(io) };
   }

@@ -17,10 +17,11 @@ export interface CliIo {
 
 /**
  * `path` from the working directory `cwd` as the kernel resolves it: no textual folding of
- * `..` or `.` (after a symlink, `..` is its target's parent; `file/.` is not `file`).
+ * `..` or `.` (after a symlink, `..` is its target's parent; `file/.` is not `file`), and ''
+ * stays '', which names no file (ENOENT), where `${cwd}/` would open the directory.
  */
 export function fromCwd(cwd: string, path: string): string {
-  return path.startsWith('/') ? path : `${cwd}/${path}`;
+  return path === '' || path.startsWith('/') ? path : `${cwd}/${path}`;
 }
 
 /**

@@ -33,6 +33,14 @@ async function stdinText(io: CliIo): Promise<string> {
   return (await readStream(io.stdin())).toString('latin1');
 }
 
+/** -I names from stdin, one a line; no path holds a NUL byte, so a line with one is bad input. */
+function stdinNames(text: string): string[] {
+  const lines = text.split('\n');
+  const bad = lines.findIndex((line) => line.includes('\0'));
+  if (bad >= 0) throw new InputError('<stdin>', bad + 1, 'NUL byte in a name');
+  return lines.filter((line) => line !== '');
+}
+
 /** Turns parsed argv into a CreateRequest, reading the rules file or file list. */
 export async function createRequest(args: CreateArgs, io: CliIo): Promise<CreateRequest> {
   if (args.I && args.r !== undefined) throw new UsageError('-I and -r cannot be used together');
@@ -50,7 +58,7 @@ export async function createRequest(args: CreateArgs, io: CliIo): Promise<Create
   if (args.r !== undefined) req.rules = await readRulesText(args.r, io);
   if (args.I) {
     // stdin is read as bytes already; operands come decoded.
-    req.fileList = files.length ? files.map(walkerPath) : (await stdinText(io)).split('\n').filter((l) => l !== '');
+    req.fileList = files.length ? files.map(walkerPath) : stdinNames(await stdinText(io));
   }
   return req;
 }

@@ -175,6 +175,9 @@ const STRERROR: Record<string, string> = {
   EEXIST: 'File exists',
 };
 
+/** What perror(path) prints for `err`, newline included; perror("") prints no `: ` prefix. */
+export const perror = (path: string, err: unknown): string => (path === '' ? `${strerror(err)}\n` : `${path}: ${strerror(err)}\n`);
+
 /** perror()-style text for an fs error: `Permission denied`. */
 export function strerror(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code ?? '';
