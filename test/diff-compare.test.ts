@@ -5,7 +5,7 @@
  * root on Linux.
  */
 import fc from 'fast-check';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mutatedForestArb, type TreeModel, type TreeNode } from './arbitraries/tree-mutations.js';
@@ -77,6 +77,30 @@ describe.runIf(isRootOnLinux)('preupd diff against manifest compare', () => {
     const compared = await preupd(['manifest', 'compare', '-r', rulesFile, cm, tm]);
     expect(compared.stdout).toContain('  contents  control:  test:-\n');
     expect(await preupd(['diff', '-r', rulesFile, c, t])).toEqual(compared);
+  });
+
+  // nftw honours a prune of its start directory: manifest create lists nothing below a root
+  // its own rule prunes, so diff (which walked both trees at once under it) reports nothing.
+  it('reports nothing below a root its own rule prunes, as compare of the manifests', async () => {
+    const rulesFile = join(scratch, 'rules-pruned-root');
+    writeFileSync(rulesFile, '/ !/\nCHECK all\n');
+    const node = { perms: 0o644, uid: 0, gid: 0, mtime: 1_600_000_000 };
+    const tree = (content: string): TreeModel => new Map<string, TreeNode>([['a', { kind: 'dir', ...node, perms: 0o755 }], ['a/f', { kind: 'file', content, ...node }]]);
+    const [c, t] = [writeTree(tree('one\n'), scratch), writeTree(tree('two\n'), scratch)];
+    const [cm, tm] = [c + '.manifest', t + '.manifest'];
+    for (const [root, out] of [[c, cm], [t, tm]]) expect((await preupd(['manifest', 'create', '-r', rulesFile, '-R', root!, '-o', out!])).status).toBe(0);
+    const compared = await preupd(['manifest', 'compare', '-r', rulesFile, cm, tm]);
+    expect(compared).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(await preupd(['diff', '-r', rulesFile, c, t])).toEqual(compared);
+  });
+
+  it("warns of a subtree that cannot be reached with exit 1, not bart create's 255", async () => {
+    const rulesFile = join(scratch, 'rules-dangling-subtree');
+    writeFileSync(rulesFile, '/dang\n');
+    const [c, t] = [scratchDir('preupd-dangling-c-'), scratchDir('preupd-dangling-t-')];
+    for (const root of [c, t]) symlinkSync('nowhere', join(root, 'dang'));
+    expect((await preupd(['bart', 'create', '-r', rulesFile, '-R', c])).status).toBe(255);
+    expect(await preupd(['diff', '-r', rulesFile, c, t])).toEqual({ status: 1, stdout: '', stderr: `${c}/dang: No such file or directory\n${t}/dang: No such file or directory\n` });
   });
 
   // A name with a raw byte below ' ' sorts before its prefix's line but after it by name:

@@ -167,7 +167,8 @@ async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
     await out.flush();
     await held.commit();
     for (const m of messages) io.stderr(Buffer.from(m, 'latin1'));
-    return Math.max(outcome.status, walkStatus, messages.length ? 1 : 0);
+    // A walk's 255 (bart create's status when a subtree cannot be reached) is a warning here.
+    return Math.max(outcome.status, Math.min(walkStatus, 1), messages.length ? 1 : 0);
   } finally {
     held.discard();
     await input.close();

@@ -3,7 +3,7 @@
  * whose manifest lines differ, in name order, with bart's stderr texts and exit status.
  */
 import type { HashAlgorithm } from '../manifest/format.js';
-import type { ParsedRules } from '../manifest/rules.js';
+import { excludeFname, type ParsedRules } from '../manifest/rules.js';
 import { contextFactory, type ContentsMode, type PairSettings, type WalkSettings } from './context.js';
 import type { ManifestSink } from './create-manifest.js';
 import { describeEntry, displayName } from './describe-entry.js';
@@ -36,6 +36,8 @@ function pairRoots(fs: WalkFs, rules: [ParsedRules, ParsedRules], relocRoots: [s
     // lstat results may be reused by the next call: keep what is read.
     return st && isDir(st) ? { ...st } : undefined;
   });
+  // A root its rule prunes is not walked at all (create-manifest.ts): each tree on its own.
+  if (rules.some((r) => excludeFname(r.rules[0]!.subtree, 'D', r.rules[0]!) === 'prune')) return undefined;
   return sts[0] && sts[1] ? [sts[0], sts[1]] : undefined;
 }
 

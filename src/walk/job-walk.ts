@@ -94,6 +94,19 @@ export function listKeys(ctx: WalkContext, dir: string): string[] | undefined {
   return keys.sort();
 }
 
+/**
+ * Whether directory `path` can be listed, for one that is not walked: nftw opens it all the
+ * same. Perf: only rare directories come here; no keys are built or sorted.
+ */
+export function canList(ctx: WalkContext, path: string): boolean {
+  try {
+    ctx.fs.readdir(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function dirFrame(dir: string, namePrefix: string, dev: number): DirFrame {
   const prefix = dir.endsWith('/') ? dir : dir + '/';
   return { dir, prefix, namePrefix, dev, subdirs: new Map() };
@@ -224,17 +237,19 @@ export function entryLine(
     if (line !== undefined) lines.line(line);
     return;
   }
+  // nftw opens every directory before reporting it: an unreadable one is never printed.
   if (exclusion !== 'prune' && !crossesMount(ctx, top, path, st)) {
-    // nftw opens every directory before reporting it: an unreadable one is never printed.
     const keys = listKeys(ctx, path);
     if (keys && line !== undefined) lines.line(line);
     top.subdirs.set(esc, { keys, dev: st.dev });
     return;
   }
+  // Not entered (its rule prunes it, or another file-system type): still opened first, so an
+  // unreadable one warns whether or not it would have been printed (nftw.c walk(): FTW_DNR
+  // comes before the callback that prunes). Its '/' key, if done by another job, says nothing.
   top.subdirs.set(esc, null);
-  if (line === undefined) return;
-  if (listKeys(ctx, path)) lines.line(line);
-  else out.message(cannotList(path));
+  if (!canList(ctx, path)) out.message(cannotList(path));
+  else if (line !== undefined) lines.line(line);
 }
 
 /** The directory of a '/' key and its keys, or none (not entered, unlistable, no longer a directory). */

@@ -28,7 +28,7 @@ export interface TreeEntriesOptions {
 }
 
 export interface TreeEntries extends AsyncIterable<ManifestEntry> {
-  /** Exit status of the walk as bart would give it (0, or 1 after warnings). */
+  /** Exit status of the walk as bart would give it (0; 1 after warnings; 255 when a subtree cannot be reached). */
   readonly status: Promise<number>;
 }
 
