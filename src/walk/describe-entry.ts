@@ -97,7 +97,7 @@ export function describeEntry(
       // The last flag: whether create would hash this file (its rules, §3.6).
       return { exclusion, line: [line, '\t', st.ino, ':', st.ctimeMs, ':', st.mtimeMs, ':', ctx.computeChecksum ? 1 : 0].join('') };
     }
-    last = hash ? contentsOf(ctx, path, messages) : '-';
+    last = hash ? contentsOf(ctx, path, st.size, messages) : '-';
   } else if (type === 'L') {
     let dest: string | undefined;
     try {
@@ -112,16 +112,16 @@ export function describeEntry(
   return { exclusion, line: formatLine(escapedName, type, st.size, st.mode, acl, mtime, st.uid, st.gid, last) };
 }
 
-function contentsOf(ctx: WalkContext, path: string, messages: string[]): string {
+function contentsOf(ctx: WalkContext, path: string, size: number, messages: string[]): string {
   if (!ctx.computeChecksum || !ctx.hashFile) return '-';
-  const { contents, message } = hashContents(ctx, path);
+  const { contents, message } = hashContents(ctx, path, size);
   if (message) messages.push(message);
   return contents;
 }
 
 /** The contents field of a file and, when it cannot be read, bart's message for it. */
-export function hashContents(ctx: WalkContext, path: string): { contents: string; message?: string } {
-  const result = ctx.hashFile!(ctx.fs, path);
+export function hashContents(ctx: WalkContext, path: string, size?: number): { contents: string; message?: string } {
+  const result = ctx.hashFile!(ctx.fs, path, size);
   if (result.ok) return { contents: result.digest };
   const message = result.stage === 'open' ? `${path}: ${strerror(result.error)}\n` : `WARNING: Checksum failed: ${path}\n`;
   return { contents: '-', message };

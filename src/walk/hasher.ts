@@ -19,7 +19,12 @@ interface Digester {
   digest(): string;
 }
 
-export type FileHasher = (fs: WalkFs, path: string) => HashResult;
+/**
+ * Hashes the file at `path`. `size`: its lstat size, when known. A read shorter than asked is
+ * the end of a file only once `size` bytes were read: pseudo-files (sysfs...) read short
+ * before their end, and without a size the file is read until a read returns 0.
+ */
+export type FileHasher = (fs: WalkFs, path: string, size?: number) => HashResult;
 
 /**
  * A read buffer backed by WebAssembly memory, which is page-aligned. Perf: copying from the
@@ -52,7 +57,7 @@ export async function createFileHasher(algorithm: HashAlgorithm): Promise<FileHa
     };
     oneShot = (bytes) => createHash(name).update(bytes).digest('hex');
   }
-  return (fs, path) => {
+  return (fs, path, size) => {
     let fd: number;
     try {
       fd = fs.open(path);
@@ -60,12 +65,12 @@ export async function createFileHasher(algorithm: HashAlgorithm): Promise<FileHa
       return { ok: false, stage: 'open', error };
     }
     try {
-      // Perf: most files fit one read, and a short read of a regular file is its end: hash
-      // it in one call, without a streaming state or a read that returns 0.
+      // Perf: most files fit one read: hash them in one call, without a streaming state or a
+      // read that returns 0.
       const first = fs.read(fd, buffer, CHUNK_SIZE);
-      if (first < CHUNK_SIZE) return { ok: true, digest: oneShot(buffer.subarray(0, first)) };
+      if (first === 0 || (size !== undefined && first < CHUNK_SIZE && first >= size)) return { ok: true, digest: oneShot(buffer.subarray(0, first)) };
       const digester = newDigester();
-      digester.update(buffer);
+      digester.update(buffer.subarray(0, first));
       // Read to end of file, not to the lstat size: a file growing during the walk is hashed
       // as read (bart does the same and does not re-stat).
       for (;;) {

@@ -266,7 +266,7 @@ function sameTarget(ctxs: Sides<WalkContext>, paths: Sides<string>): boolean {
  * read the same bytes and could only be less sure).
  */
 function sameContents(pc: PairContext, paths: Sides<string>, c: WalkStat, t: WalkStat): boolean {
-  return trustedEqual(pc, c, t) || (pc.mode !== 'quick' && sameBytes(pc, paths));
+  return trustedEqual(pc, c, t) || (pc.mode !== 'quick' && sameBytes(pc, paths, c.size));
 }
 
 /** Whether two files of equal size are equal without reading them, by the mode's test. */
@@ -276,7 +276,7 @@ function trustedEqual(pc: PairContext, c: WalkStat, t: WalkStat): boolean {
 }
 
 /** Whether both files read the same; false when either cannot be read (entryLine says why). */
-function sameBytes(pc: PairContext, paths: Sides<string>): boolean {
+function sameBytes(pc: PairContext, paths: Sides<string>, size: number): boolean {
   const [cfs, tfs] = [pc.sides[0].fs, pc.sides[1].fs];
   const [cbuf, tbuf] = pc.buffers;
   let cfd: number;
@@ -293,11 +293,12 @@ function sameBytes(pc: PairContext, paths: Sides<string>): boolean {
     return false;
   }
   try {
-    for (;;) {
+    for (let read = 0; ; ) {
       const n = cfs.read(cfd, cbuf, CHUNK_SIZE);
       if (tfs.read(tfd, tbuf, CHUNK_SIZE) !== n || Buffer.compare(cbuf.subarray(0, n), tbuf.subarray(0, n)) !== 0) return false;
-      // A short read of a regular file is its end (as the hasher reads).
-      if (n < CHUNK_SIZE) return true;
+      read += n;
+      // A short read past the lstat size is the end, as the hasher reads (FileHasher).
+      if (n === 0 || (n < CHUNK_SIZE && read >= size)) return true;
     }
   } catch {
     return false;
