@@ -76,6 +76,16 @@ describe.runIf(canDropToNobody)('bart create: directories nftw cannot open', () 
     expect(names(run.stdout)).toEqual(['/ D', '/open D', '/src D', '/src/a.c F']);
   });
 
+  // bart's chdir(-R) needs search permission: perror and the usage, exit 2, no manifest.
+  it('refuses a -R directory it cannot search, as chdir does', () => {
+    const root = tree(['f']);
+    chmodSync(root, 0o644);
+    const run = bartAsNobody(['-R', root]);
+    expect([run.status, run.stdout, run.stderr.split('\n')[0]]).toEqual([2, '', `${root}: Permission denied`]);
+    expect(run.stderr).toContain('Usage:');
+    chmodSync(root, 0o755);
+  });
+
   it('warns of an unreadable start directory its rule prunes (IGNORE all), and only of it', () => {
     const root = tree(['closed/', 'closed/f', 'open/', 'open/inner/', 'open/f']);
     chmodSync(join(root, 'closed'), 0o000);

@@ -36,6 +36,8 @@ export function resolveRelocRoot(dir: string, cwd: string): string {
   if (dir === '') throw Object.assign(new Error('empty path'), { code: 'ENOENT' });
   const real = fs.realpathSync.native(fromCwd(cwd, dir), 'buffer');
   if (!fs.statSync(real).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+  // chdir also needs search permission (EACCES); access() asks without moving the process.
+  fs.accessSync(real, fs.constants.X_OK);
   const text = real.toString('latin1');
   return text === '/' ? '' : text;
 }
