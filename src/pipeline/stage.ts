@@ -238,12 +238,16 @@ async function bootRunningInstead(ctx: CycleContext, stale: StagedBe, running: R
   // Unknown when the running BE is not on the chain: the stage failed on that, and it still boots next.
   const baseGuid = await runningBase(ctx, settledState, running).catch(() => undefined);
   ctx.say(`# no new BE takes the place of ${stale.be}, which the pool boots next but which was staged from another BE: activating the running ${running.be} instead`);
+  if (!runner.dryRun) {
+    // Written before the activation, whose promotion leaves the running BE without an origin
+    // to find its base by: a kill right after it must not leave a state that cannot. If the
+    // activation fails, the next stage sees the stale BE boot next again (demoteStale).
+    // Read again: a stage that failed after recording its BE wrote it.
+    const { state } = await loadInitialisedState(ctx);
+    const staged = state.staged.map((s) => (s.stageId === stale.stageId ? { ...s, activated: false } : s));
+    await writeState(ctx.config.stateMountpoint, { ...state, staged, ...(baseGuid === undefined ? {} : { running: { be: running.be, baseGuid } }) });
+  }
   await bes.activate(running.be);
-  if (runner.dryRun) return;
-  // Read again: a stage that failed after recording its BE wrote it; names as the promotion left them.
-  const { state } = await loadInitialisedState(ctx);
-  const staged = state.staged.map((s) => (s.stageId === stale.stageId ? { ...s, activated: false } : s));
-  await writeState(ctx.config.stateMountpoint, { ...state, staged, ...(baseGuid === undefined ? {} : { running: { be: running.be, baseGuid } }) });
 }
 
 /**

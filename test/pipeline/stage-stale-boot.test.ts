@@ -7,9 +7,9 @@
  * recorded not activated; --dry-run prints the same commands. With beadm, and without it
  * (pool bootfs and menu.lst).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAND_IN_BIN } from '../fixtures/stand-ins.js';
 import { zfsUnusableReason } from '../fixtures/zfs-pool.js';
@@ -20,12 +20,31 @@ const unusable = zfsUnusableReason();
 /** The line a stage says when the running BE boots next instead of the stale one. */
 const INSTEAD = '# no new BE takes the place of preupd-0003, which the pool boots next but which was staged from another BE: activating the running be0 instead';
 
+/**
+ * The pool boots preupd-0003, staged from preupd-0002; the admin boots be0 from the menu once
+ * (beadm is not asked: the pool still boots preupd-0003) and edits it.
+ */
+async function staleBootScenario(name: string, beadm: boolean): Promise<Cycle> {
+  const c = createCycle(name, { beadm });
+  await preupdOk(c, 'init', '--base-snapshot', `${c.container}/be0@install`);
+  writeTree(c.updateDir, { 'etc/motd': 'Welcome to OpenIndiana\n' });
+  await preupdOk(c, 'stage', '--activate');
+  bootInto(c, 'preupd-0002');
+  await preupdOk(c, 'boot-finish');
+  writeTree(c.updateDir, { 'usr/bin/second': 'second\n' });
+  await preupdOk(c, 'stage', '--activate');
+  writeTree(bootInto(c, 'be0'), { 'etc/motd.local': 'written in be0\n' });
+  return c;
+}
+
+const bootfsOf = (c: Cycle) => execFileSync('zpool', ['get', 'bootfs', c.pool.name], { encoding: 'utf8' }).split('\n')[1]?.split(/\s+/)[2];
+
 for (const beadm of [true, false]) {
   describe.skipIf(unusable !== undefined)(`a stale BE the pool boots next, ${beadm ? 'with' : 'without'} beadm, on real zfs ${unusable ?? ''}`, () => {
     let c: Cycle;
     const datasets = () => c.zfs('list', '-H', '-o', 'name', '-t', 'all', '-r', c.container);
     // zfs-fuse's zpool get has no -H: NAME PROPERTY VALUE SOURCE, then the row.
-    const bootfs = () => execFileSync('zpool', ['get', 'bootfs', c.pool.name], { encoding: 'utf8' }).split('\n')[1]?.split(/\s+/)[2];
+    const bootfs = () => bootfsOf(c);
     /** The bootfs of menu.lst's default entry (the zfs backend's; beadm's stand-in keeps none). */
     const menuDefault = () => {
       const menu = readFileSync(join(c.pool.mountpoint, 'boot/grub/menu.lst'), 'utf8');
@@ -59,17 +78,7 @@ for (const beadm of [true, false]) {
     };
 
     beforeAll(async () => {
-      c = createCycle(beadm ? 'staleboot' : 'stalebootzfs', { beadm });
-      await ok('init', '--base-snapshot', `${c.container}/be0@install`);
-      writeTree(c.updateDir, { 'etc/motd': 'Welcome to OpenIndiana\n' });
-      await ok('stage', '--activate');
-      bootInto(c, 'preupd-0002');
-      await ok('boot-finish');
-      writeTree(c.updateDir, { 'usr/bin/second': 'second\n' });
-      await ok('stage', '--activate');
-      // The pool boots preupd-0003, staged from preupd-0002; the admin boots be0 from the menu
-      // once (beadm is not asked: the pool still boots preupd-0003) and edits it.
-      writeTree(bootInto(c, 'be0'), { 'etc/motd.local': 'written in be0\n' });
+      c = await staleBootScenario(beadm ? 'staleboot' : 'stalebootzfs', beadm);
     }, 120_000);
     afterAll(() => c?.cleanup());
 
@@ -139,3 +148,27 @@ for (const beadm of [true, false]) {
     }, 120_000);
   });
 }
+
+// Activation promotes be0, after which its origin no longer names its base: the state must
+// know the base before it, or every later stage failed (exit 2, base unknown).
+describe.skipIf(unusable !== undefined)(`a stage killed right after activating the running BE instead, on real zfs ${unusable ?? ''}`, () => {
+  let c: Cycle;
+  beforeAll(async () => {
+    c = await staleBootScenario('stalekill', true);
+  }, 120_000);
+  afterAll(() => c?.cleanup());
+
+  it('leaves a state the next stage goes on from', async () => {
+    const killing = join(c.stateDir, '..', 'beadm-killing');
+    writeFileSync(killing, `#!/bin/sh\n${join(STAND_IN_BIN, 'beadm')} "$@"\nrc=$?\n[ "$1" = activate ] && kill -9 $PPID\nexit $rc\n`, { mode: 0o755 });
+    const noUpdate = join(c.updateDir, '..', 'no-update');
+    const killed = spawnSync('node', [resolve(import.meta.dirname, '../../bin/preupd'), 'stage'], { env: { ...c.env, PREUPD_BEADM: killing, PREUPD_FAKE_PKG_UPDATE: noUpdate }, encoding: 'utf8' });
+    expect([killed.signal, killed.stdout]).toEqual(['SIGKILL', expect.stringContaining(`+ ${killing} activate be0`)]);
+    expect(bootfsOf(c)).toBe(`${c.container}/be0`);
+    c.env.PREUPD_FAKE_PKG_UPDATE = noUpdate;
+    expect((await preupdOk(c, 'stage')).stdout).toMatch(/\nno updates available\n$/);
+    const after = JSON.parse((await c.preupd('status', '--json')).stdout);
+    expect(after.running).toMatchObject({ be: 'be0', recorded: 'be0', base: `${c.container}/be0@install` });
+    expect(after.staged).toMatchObject([{ be: 'preupd-0002' }, { be: 'preupd-0003', status: 'staged', activated: false }]);
+  }, 120_000);
+});
