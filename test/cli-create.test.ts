@@ -1,6 +1,6 @@
 /** `preupd manifest create` as a user meets it: help, output file, bad input. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +43,10 @@ describe('preupd manifest create', () => {
       const names = readFileSync(join(dir, 'm'), 'latin1').split('\n').filter((l) => l.startsWith('/')).map((l) => l.split(' ')[0]);
       expect([run, names]).toEqual([run, ['/f']]);
     }
+    // A file the output replaces but another name still links stays in the tree: it is listed.
+    linkSync(join(dir, 'm'), join(dir, 'kept'));
+    expect(preupd(['manifest', 'create', '-R', dir, '-o', join(dir, 'm')]).status).toBe(0);
+    expect(readFileSync(join(dir, 'm'), 'latin1')).toMatch(/^\/kept F /m);
   });
 
   // A -n manifest used to say `! Version 1.0` (MD5) whatever --hash said, and compare then

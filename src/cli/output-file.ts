@@ -29,7 +29,8 @@ export function fileOutput(cwd: string, name: string): DataOutput {
   const before = statSync(path, { throwIfNoEntry: false });
   const direct = before?.isFile() === false;
   const tmp = direct ? path : join(dirname(path), `.${basename(path)}.tmp.${process.pid}`);
-  const files: FileId[] = before && !direct ? [fileId(before)] : [];
+  // The file renamed over is gone afterwards, unless another name links it (then it stays listed).
+  const files: FileId[] = before && !direct && before.nlink === 1 ? [fileId(before)] : [];
   let fd: number | undefined;
   // Listening before the file exists: a signal right after the open must not leave it.
   if (!direct) removeOnSignal(tmp);
