@@ -165,11 +165,12 @@ describe.runIf(workersAvailable())('walking threads', () => {
 
   it('answer every one of many hash requests made at once', async () => {
     const lines = (await walkWith(await inThreadPool(settings, nodeWalkFs))).text.split('\n');
-    const files = lines.filter((l) => l.split(' ')[1] === 'F' && !l.includes('\\')).slice(0, 500).map((l) => ROOT + l.split(' ')[0]);
+    const entries = lines.filter((l) => l.split(' ')[1] === 'F' && !l.includes('\\')).slice(0, 500);
+    const files = entries.map((l) => ROOT + l.split(' ')[0]);
     const contextFor = await contextFactory(settings, nodeWalkFs);
     const pool = await workerPool(settings, 2);
     try {
-      const hashed = await Promise.all(files.map((f: string) => pool.hash(f)));
+      const hashed = await Promise.all(files.map((f: string, i: number) => pool.hash(f, Number(entries[i]!.split(' ')[2]))));
       expect(hashed.map((h: { contents: string }) => h.contents)).toEqual(files.map((f: string) => hashContents(contextFor(0, ''), f).contents));
     } finally {
       await pool.close();

@@ -118,9 +118,9 @@ function openInput(
   const hashIn = (root: string | undefined) =>
     root === undefined
       ? undefined
-      : async (name: string): Promise<HashedContents> => {
+      : async (name: string, size: number): Promise<HashedContents> => {
           pool ??= openPool({ relocRoot: '', rules: [], computeChecksum: true, hash, acl: 'none' }, 2, nodeWalkFs);
-          return (await pool).hash(pathOf(root, name));
+          return (await pool).hash(pathOf(root, name), size);
         };
   const status = Promise.all([control.status, test.status]).then(([c, t]) => Math.max(c, t));
   // A failed walk throws from its lines (diff-sides.ts); this copy of it is awaited later, if at all.

@@ -22,13 +22,16 @@ export interface HashedContents {
   message?: string;
 }
 
+/** Hashes the live file `name` of `size` bytes when it was walked (see FileHasher). */
+export type HashFile = (name: string, size: number) => Promise<HashedContents>;
+
 export interface LazyContentsOptions {
   mode: ContentsMode;
   /** Whether the rules compare contents for this (escaped) name and type. */
   comparesContents(name: string, type: string): boolean;
-  /** Hash a live file of a side; undefined for a manifest side (it has its hashes). */
-  hashControl?: (name: string) => Promise<HashedContents>;
-  hashTest?: (name: string) => Promise<HashedContents>;
+  /** Hash a live file of a side (its walked size); undefined for a manifest side (it has its hashes). */
+  hashControl?: HashFile;
+  hashTest?: HashFile;
   onMessage(text: string): void;
 }
 
@@ -96,11 +99,11 @@ function sameSizeAndMtime(c: Entry, t: Entry): boolean {
 
 async function fill(
   entry: Entry,
-  hash: ((name: string) => Promise<HashedContents>) | undefined,
+  hash: HashFile | undefined,
   opts: LazyContentsOptions,
 ): Promise<string> {
   if (!hash || entry.unhashed) return entry.line;
-  const { contents, message } = await hash(entry.name);
+  const { contents, message } = await hash(entry.name, Number(entry.size));
   if (message) opts.onMessage(message);
   return withContents(entry.line, contents);
 }

@@ -40,6 +40,16 @@ describe('file hasher', () => {
     }
   });
 
+  it('reads a small file of known size once (no read that returns 0)', async () => {
+    let reads = 0;
+    const counting = { ...fs, read: (fd: number, buffer: Uint8Array, length: number) => (reads++, fs.read(fd, buffer, length)) };
+    const hash = await createFileHasher('xxh64');
+    hash(counting, '/h/f1', bytes[1]!.length);
+    expect(reads).toBe(1);
+    hash(counting, '/h/f1');
+    expect(reads).toBe(3);
+  });
+
   it('reports a file it cannot open as an open failure', async () => {
     const hash = await createFileHasher('md5');
     expect(hash(fs, '/h/missing')).toMatchObject({ ok: false, stage: 'open' });

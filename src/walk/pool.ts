@@ -41,8 +41,8 @@ export interface WalkPool {
   walk(root: RootJob, rule: number, rootFsType: string, out: WalkOutput): Promise<number>;
   /** Walks two trees at once (pair-walk.ts; a pool opened with PairSettings), likewise. */
   walkPair(root: RootPairJob, rootFsTypes: [string, string], out: WalkOutput): Promise<number>;
-  /** The contents field of one file (diff's hashing). */
-  hash(path: string): Promise<HashedFile>;
+  /** The contents field of one file of `size` bytes when walked (diff's hashing). */
+  hash(path: string, size: number): Promise<HashedFile>;
   close(): Promise<void>;
 }
 
@@ -74,6 +74,7 @@ export type ToWorker =
 export interface HashRequest {
   id: number;
   path: string;
+  size: number;
 }
 
 export type HashReply = { id: number; result: HashedFile } | { id: number; failed: { message: string; code?: string | undefined } };
@@ -109,7 +110,7 @@ export async function inThreadPool(settings: PoolSettings, fs: WalkFs, tuning?: 
   return {
     walk: (root, rule, rootFsType, out) => run({ ...root, id: 0 }, (job, o) => runJob(contextFor(rule, rootFsType), job, o), out),
     walkPair: (root, rootFsTypes, out) => run({ ...root, id: 0 }, (job, o) => runPairJob(pairFor!(rootFsTypes), job, o), out),
-    hash: async (path) => hashContents(contextFor(0, ''), path),
+    hash: async (path, size) => hashContents(contextFor(0, ''), path, size),
     close: async () => {},
   };
 }
@@ -281,12 +282,12 @@ export async function workerPool(settings: PoolSettings, threads: number, maxBuf
       held?.leave();
       return jobs;
     },
-    hash: (path) =>
+    hash: (path, size) =>
       new Promise<HashedFile>((resolve, reject) => {
         const id = nextHash++;
         hashes.set(id, { resolve, reject });
         if (queuedHashes.length === 0) queueMicrotask(sendHashes);
-        queuedHashes.push({ id, path });
+        queuedHashes.push({ id, path, size });
       }),
     close: async () => {
       await Promise.all(workers.map((w) => w.terminate()));

@@ -62,9 +62,9 @@ parentPort!.on('message', (msg: ToWorker) => {
   if ('init' in msg) return;
   if ('hash' in msg) {
     setWalkBase(undefined);
-    const replies: HashReply[] = msg.hash.map(({ id, path }) => {
+    const replies: HashReply[] = msg.hash.map(({ id, path, size }) => {
       try {
-        return { id, result: hashContents(contextFor(0, ''), path) };
+        return { id, result: hashContents(contextFor(0, ''), path, size) };
       } catch (err) {
         return { id, failed: errorOf(err) };
       }
