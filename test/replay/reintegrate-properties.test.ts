@@ -19,12 +19,17 @@ function userView(root: string): Record<string, string> {
 const sameIgnoringMtime = (x: Node | undefined, y: Node | undefined): boolean =>
   JSON.stringify(x && { ...x, mtime: 0 }) === JSON.stringify(y && { ...y, mtime: 0 });
 
-/** update, with every path the admin changed (mtime alone is no change) set to the admin's version. */
+/**
+ * update, with every path the admin changed (mtime alone is no change) set to the admin's
+ * version; a file whose contents the admin kept (R2: metadata only) keeps update's mtime.
+ */
 function withAdminEdits(base: Tree, admin: Tree, update: Tree): Tree {
   const out: Tree = { ...update };
   for (const path of new Set([...Object.keys(base), ...Object.keys(admin)])) {
-    if (sameIgnoringMtime(base[path], admin[path])) continue;
-    if (admin[path]) out[path] = admin[path];
+    const [was, now, kept] = [base[path], admin[path], update[path]];
+    if (sameIgnoringMtime(was, now)) continue;
+    if (now?.kind === 'file' && was?.kind === 'file' && now.content === was.content && kept?.kind === 'file') out[path] = { ...now, mtime: kept.mtime };
+    else if (now) out[path] = now;
     else delete out[path];
   }
   return out;
