@@ -110,8 +110,11 @@ function openInput(
     return { ...both, close: async () => {} };
   }
   const hashHere = hashWhileWalking(contents.mode, specs);
-  const [control, test] = specs.map((spec) =>
-    'tree' in spec ? walkSide(spec.tree, parseWalkRules(rules, spec.tree, hash), hash, contents.onMessage, hashHere) : spec,
+  // Each walk's warnings are kept apart and passed on control's first once both are done:
+  // the two walks run at once, and stderr must not depend on which ends first.
+  const warnings: [string[], string[]] = [[], []];
+  const [control, test] = specs.map((spec, s) =>
+    'tree' in spec ? walkSide(spec.tree, parseWalkRules(rules, spec.tree, hash), hash, (m) => void warnings[s]!.push(m), hashHere) : spec,
   ) as [DiffSide, DiffSide];
   // Hashing threads start with the first file to hash (--quick rarely has one).
   let pool: Promise<WalkPool> | undefined;
@@ -122,7 +125,10 @@ function openInput(
           pool ??= openPool({ relocRoot: '', rules: [], computeChecksum: true, hash, acl: 'none' }, 2, nodeWalkFs);
           return (await pool).hash(pathOf(root, name), size);
         };
-  const status = Promise.all([control.status, test.status]).then(([c, t]) => Math.max(c, t));
+  const status = Promise.all([control.status, test.status]).then(([c, t]) => {
+    for (const m of warnings.flat()) contents.onMessage(m);
+    return Math.max(c, t);
+  });
   // A failed walk throws from its lines (diff-sides.ts); this copy of it is awaited later, if at all.
   status.catch(() => {});
   return {
