@@ -1,6 +1,6 @@
 /**
  * The end of a stage, after the new BE is recorded in the state (status `staging`): the
- * irreversible steps. With --activate (or when a BE it replaces was activated) the new BE
+ * irreversible steps. With --activate (or when a BE it replaces boots next) the new BE
  * boots next; then it replaces the older unbooted BEs (issue 6, `stage`). The next stage runs
  * this again for a BE still `staging`, so a stage interrupted here is finished, not lost.
  */

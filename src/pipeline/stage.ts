@@ -3,8 +3,8 @@
  * clone the newest pristine snapshot as the new BE, `pkg -R` update it, snapshot it as the
  * next pristine, snapshot the running root, reintegrate the admin's changes into the BE,
  * carry the SMF repository, install the first-boot service, rebuild the boot archive when
- * due, record the BE in the state, then (with --activate) activate it and replace older
- * unbooted BEs. Anything made is destroyed again when a step before the record fails; after
+ * due, record the BE in the state, then activate it (with --activate, or when a BE it
+ * replaces boots next) and replace older unbooted BEs. Anything made is destroyed again when a step before the record fails; after
  * it, the next stage finishes the recorded BE. A stale BE the pool boots next that no new BE
  * replaces gives way to the running BE. A dry run prints the same commands.
  */
@@ -134,7 +134,8 @@ async function stageNewBe(ctx: CycleContext, options: StageOptions, state: Preup
     // The second pass's update: the BE exactly as staging left it (spec "Two passes").
     await zfs.snapshot(`${dataset}@preupd-staged-${id}`, { recursive: true });
     const older = unbootedStaged(state);
-    const activate = options.activate || older.some((s) => s.activated);
+    // Read now, not before the update: the admin may have chosen a BE meanwhile.
+    const activate = options.activate || replacesNextBoot(older, await nextBootBe(ctx));
 
     // Recorded (`staging`) before anything irreversible: from here on a failure or a kill
     // leaves a BE the state knows, which the next stage settles instead of destroying.
@@ -177,7 +178,7 @@ async function stageNewBe(ctx: CycleContext, options: StageOptions, state: Preup
  * only a real run writes it.
  */
 async function settleRecorded(ctx: CycleContext, state: PreupdState, running: RunningBe): Promise<PreupdState> {
-  const nextBoot = (await ctx.system.bootEnvironments.list()).find((b) => b.activeOnReboot)?.name;
+  const nextBoot = await nextBootBe(ctx);
   const present = await forgetVanished(ctx, state);
   const next = await finishInterruptedStage(ctx, demoteStale(ctx, present, running, nextBoot), nextBoot);
   if (next !== state && !ctx.system.runner.dryRun) await writeState(ctx.config.stateMountpoint, next);
@@ -234,7 +235,7 @@ function isStale(staged: StagedBe, running: RunningBe): boolean {
  */
 async function bootRunningInstead(ctx: CycleContext, stale: StagedBe, running: RunningBe, settledState: PreupdState): Promise<void> {
   const { bootEnvironments: bes, runner } = ctx.system;
-  if ((await bes.list()).find((b) => b.activeOnReboot)?.name !== stale.be) return;
+  if ((await nextBootBe(ctx)) !== stale.be) return;
   // Unknown when the running BE is not on the chain: the stage failed on that, and it still boots next.
   const baseGuid = await runningBase(ctx, settledState, running).catch(() => undefined);
   ctx.say(`# no new BE takes the place of ${stale.be}, which the pool boots next but which was staged from another BE: activating the running ${running.be} instead`);
@@ -261,8 +262,25 @@ async function finishInterruptedStage(ctx: CycleContext, state: PreupdState, nex
   ctx.say(`# ${newest.be} is left from a stage interrupted at ${newest.stageId} after it was recorded: finishing that stage`);
   const older = unbooted.slice(0, -1);
   const origin = await ctx.system.zfs.getProperty(newest.dataset, 'origin');
-  await settleStage(ctx, { ...newest, origin: origin === '-' ? undefined : origin, activate: newest.activated && nextBoot !== newest.be }, older);
-  return settled(ctx, putStaged(state, { ...newest, status: 'staged' }), older);
+  const activated = newest.activated || replacesNextBoot(older, nextBoot);
+  await settleStage(ctx, { ...newest, origin: origin === '-' ? undefined : origin, activate: activated && nextBoot !== newest.be }, older);
+  return settled(ctx, putStaged(state, { ...newest, status: 'staged', activated }), older);
+}
+
+/** The BE the pool boots next (beadm's `R`), if any. */
+async function nextBootBe(ctx: CycleContext): Promise<string | undefined> {
+  return (await ctx.system.bootEnvironments.list()).find((b) => b.activeOnReboot)?.name;
+}
+
+/**
+ * Whether a BE the new one replaces is the one the pool boots next, however it came to be:
+ * activated by a stage, or by the admin with `beadm activate` (the way to choose a staged
+ * BE). The new BE takes its place: beadm refuses to destroy the BE activated on reboot, and
+ * the admin chose the update it carried. A BE a stage activated that the admin has since
+ * replaced by another (`beadm activate be0`) no longer counts: the admin's choice stands.
+ */
+function replacesNextBoot(older: readonly StagedBe[], nextBoot: string | undefined): boolean {
+  return nextBoot !== undefined && older.some((s) => s.be === nextBoot);
 }
 
 /** `state` without the replaced BEs, with snapshot names as promotions left them. */
