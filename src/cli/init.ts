@@ -1,4 +1,4 @@
-/** `preupd init [--base-snapshot pool/ROOT/be@snap]` (spec/cli.md): adopt the running system. */
+/** `preupd init [--base-snapshot pool/ROOT/be@snap] [--dry-run]` (spec/cli.md): adopt the running system. */
 import { cliContext } from '../pipeline/cli-context.js';
 import { initCycle } from '../pipeline/init.js';
 import type { CommandFactory } from './command.js';
@@ -9,13 +9,15 @@ export const initCommand: CommandFactory = ({ io, exit }) => ({
   builder: (y) =>
     y
       .option('base-snapshot', { type: 'string', describe: "the running BE's pristine snapshot (default: its origin)" })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'print the commands and changes that would be made, change nothing' })
       .epilogue(`Configuration: /etc/preupd.conf, or $PREUPD_CONFIG.\n${EXIT_CODES_TEXT}`),
   handler: async (parsed) => {
-    const args = parsed as unknown as { baseSnapshot?: string };
-    const { ctx, flush } = await cliContext(io);
-    const result = await initCycle(ctx, args.baseSnapshot);
+    const args = parsed as unknown as { baseSnapshot?: string; dryRun: boolean };
+    const { ctx, flush } = await cliContext(io, { dryRun: args.dryRun });
+    const { be, base, changed } = await initCycle(ctx, args.baseSnapshot);
     await flush();
-    await io.stdout(result.changed ? `adopted ${result.be}, pristine base ${result.base}\n` : `already initialised: ${result.be} on ${result.base}\n`);
+    if (!changed) await io.stdout(`already initialised: ${be} on ${base}\n`);
+    else await io.stdout(args.dryRun ? `dry run: ${be} would be adopted, pristine base ${base}; nothing was changed\n` : `adopted ${be}, pristine base ${base}\n`);
     exit(0);
   },
 });

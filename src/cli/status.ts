@@ -1,4 +1,4 @@
-/** `preupd status [--json]` (spec/cli.md): the pristine chain, the running BE, staged BEs. */
+/** `preupd status [--json]` (spec/cli.md): the pristine chain, the running BE, staged BEs, the lock, interrupted stages. */
 import { toAsciiJson } from '../replay/plan-json.js';
 import { cliContext } from '../pipeline/cli-context.js';
 import { formatStatus, readStatus } from '../pipeline/status.js';

@@ -2,10 +2,10 @@
  * What every cycle command starts from (spec/cli.md "The preemptive update cycle"): the
  * configuration, the system layer wired to it, and where the running root is.
  */
-import { InputError } from '../errors.js';
 import { createSystem, type System } from '../system/system.js';
 import { createDirZfsRunner } from './dir-zfs-runner.js';
 import { DEFAULT_CONFIG_PATH, loadConfig, type PreupdConfig } from './config.js';
+import { notInitialised, stateDatasetExists } from './state-dataset.js';
 import { readState } from './state-file.js';
 import { syncSnapshotNames } from './state-snapshots.js';
 import type { PreupdState } from './state.js';
@@ -18,6 +18,11 @@ export interface CycleContext {
    * where the "running" BE is a dataset mounted elsewhere (nothing can be mounted on /).
    */
   readonly rootPath: string;
+  /**
+   * Whether the state dataset existed when the context was opened (not before `preupd init`).
+   * When it does, it is mounted on config.stateMountpoint: openContext refuses otherwise.
+   */
+  readonly stateDatasetExists: boolean;
   /** Every line for the user: commands run (or, dry, not run), effects, progress. */
   readonly say: (line: string) => void;
 }
@@ -47,13 +52,17 @@ export async function openContext(options: ContextOptions): Promise<CycleContext
       ...runnerOptions,
       ...(store ? { runner: createDirZfsRunner(store, runnerOptions) } : {}),
     }));
-  return { config, system, rootPath: options.env.PREUPD_ROOT || '/', say: options.say };
+  // Checked here for every cycle command: a stage on an unmounted state dataset would write
+  // the state (and lock) into a plain directory of the running BE.
+  const exists = await stateDatasetExists(system.zfs, config);
+  return { config, system, rootPath: options.env.PREUPD_ROOT || '/', stateDatasetExists: exists, say: options.say };
 }
 
 /** The state with names refreshed by guid; exit 2 before `preupd init`. */
 export async function loadInitialisedState(ctx: CycleContext): Promise<{ state: PreupdState; missing: readonly string[] }> {
-  const state = await readState(ctx.config.stateMountpoint);
-  if (state === undefined) throw new InputError(ctx.config.stateMountpoint, undefined, 'no preupd state here: run `preupd init` first');
+  // Without the dataset, a state file there is not the one every BE shares.
+  const state = ctx.stateDatasetExists ? await readState(ctx.config.stateMountpoint) : undefined;
+  if (state === undefined) throw notInitialised(ctx.config.stateMountpoint);
   return syncSnapshotNames(state, ctx.system.zfs, ctx.config.beContainer);
 }
 

@@ -64,6 +64,8 @@ export class DirZfsStore {
       case 'origin': return { value: ds.origin ?? '-', source: '-' };
       case 'guid': return { value: ds.guid, source: '-' };
       case 'creation': return { value: String(ds.creation), source: '-' };
+      // The transaction group a dataset was made in: creation order, as seq keeps it.
+      case 'createtxg': return { value: String(ds.seq), source: '-' };
       case 'used': return { value: '0', source: '-' };
       case 'type': return { value: name.includes('@') ? 'snapshot' : 'filesystem', source: '-' };
       case 'mountpoint': return this.inheritedMountpoint(name);
@@ -141,7 +143,7 @@ export class DirZfsStore {
 
   destroy(name: string, recursive: boolean): void {
     this.get(name);
-    const victims = recursive ? [...this.descendants(name), ...this.descendants(name).flatMap((d) => this.snapshotsOf(d))] : [name];
+    const victims = recursive ? this.recursiveVictims(name) : [name];
     if (!recursive && !name.includes('@') && this.snapshotsOf(name).length > 0) throw new DirZfsError(`cannot destroy '${name}': filesystem has children`);
     for (const victim of victims) {
       const dependent = Object.entries(this.model.datasets).find(([n, d]) => d.origin === victim && !victims.includes(n));
@@ -152,6 +154,20 @@ export class DirZfsStore {
       execFileSync('rm', ['-rf', this.get(victim).data]);
       delete this.model.datasets[victim];
     }
+  }
+
+  /**
+   * What `zfs destroy -r` takes: a file system with every file system and snapshot below it,
+   * or a snapshot `fs@snap` with the same-named snapshot of every file system below fs.
+   */
+  private recursiveVictims(name: string): string[] {
+    const at = name.indexOf('@');
+    if (at >= 0) {
+      const snap = name.slice(at);
+      return this.descendants(name.slice(0, at)).map((fs) => fs + snap).filter((snapshot) => this.has(snapshot));
+    }
+    const filesystems = this.descendants(name);
+    return [...filesystems, ...filesystems.flatMap((fs) => this.snapshotsOf(fs))];
   }
 
   set(name: string, property: string, value: string): void {

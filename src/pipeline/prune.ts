@@ -1,10 +1,15 @@
 /**
  * `preupd prune [--keep N]` (spec/cli.md, issue 6): destroys old pristine snapshots. Never the
- * running BE's base, never one with dependents (a clone's origin: zfs would refuse anyway, and
- * the clone is a BE), never the pristine of a staged BE, never the newest `keep`. Also the
- * stage, final and staged snapshots of stages whose second pass is done (nothing reads them).
+ * base of the BE mounted on the root, nor the base the state records (they differ after a
+ * rollback), never one with dependents (a clone's origin: zfs would refuse anyway, and the
+ * clone is a BE), never the pristine of a staged BE, never the newest `keep` that still exist.
+ * Also the stage, final and staged snapshots of stages whose second pass is done (nothing
+ * reads them), and, as stage does, staged BEs destroyed outside preupd with their stage
+ * snapshots.
  */
 import { loadInitialisedState, type CycleContext } from './context.js';
+import { findRunningBe, runningBase } from './running.js';
+import { forgetVanished } from './stage-leftovers.js';
 import { writeState } from './state-file.js';
 import { withStateLock } from './state-lock.js';
 import { forgetPristine, type PreupdState } from './state.js';
@@ -23,8 +28,12 @@ export async function prune(ctx: CycleContext, keep: number): Promise<PruneDecis
 
 async function pruneLocked(ctx: CycleContext, keep: number): Promise<PruneDecision[]> {
   const { zfs, runner } = ctx.system;
-  const { state, missing } = await loadInitialisedState(ctx);
-  const decisions = await decide(ctx, state, keep, new Set(missing));
+  const loaded = await loadInitialisedState(ctx);
+  // First: a prune that cannot tell what the running BE stands on changes nothing.
+  const bases = await runningBases(ctx, loaded.state);
+  const state = await forgetVanished(ctx, loaded.state);
+  if (state !== loaded.state && !runner.dryRun) await writeState(ctx.config.stateMountpoint, state);
+  const decisions = await decide(ctx, state, keep, new Set(loaded.missing), bases);
   let next = state;
   for (const decision of decisions) {
     if (decision.action === 'keep') continue;
@@ -58,13 +67,41 @@ async function dependedOn(ctx: CycleContext): Promise<Set<string>> {
   return new Set(rows.map((row) => row.properties.origin).filter((o): o is string => o !== undefined && o !== '-'));
 }
 
-async function decide(ctx: CycleContext, state: PreupdState, keep: number, missing: ReadonlySet<string>): Promise<PruneDecision[]> {
+/** A pristine snapshot a BE stands on: which BE, and whether it is the one mounted on the root. */
+interface BaseOf {
+  readonly be: string;
+  readonly running: boolean;
+}
+
+/**
+ * The running BE's base and the base the state records, by guid. Unknown (no BE mounted on
+ * the root, or one not cloned from the chain): runningBase's one line, exit 2. Prune
+ * destroys, so it does not guess.
+ */
+async function runningBases(ctx: CycleContext, state: PreupdState): Promise<Map<string, BaseOf>> {
+  const running = await findRunningBe(ctx);
+  const bases = new Map<string, BaseOf>();
+  if (state.running !== undefined) bases.set(state.running.baseGuid, { be: state.running.be, running: false });
+  bases.set(await runningBase(ctx, state, running), { be: running.be, running: true });
+  return bases;
+}
+
+async function decide(
+  ctx: CycleContext,
+  state: PreupdState,
+  keep: number,
+  missing: ReadonlySet<string>,
+  bases: ReadonlyMap<string, BaseOf>,
+): Promise<PruneDecision[]> {
   const origins = await dependedOn(ctx);
   const stagedPristine = new Set(state.staged.filter((s) => s.status !== 'finished').map((s) => s.pristineGuid));
-  const newest = new Set(state.pristine.slice(-keep).map((p) => p.guid));
+  const newest = new Set(state.pristine.filter((p) => !missing.has(p.name)).slice(-keep).map((p) => p.guid));
   return state.pristine.map((p): PruneDecision => {
     const kept = (why: string): PruneDecision => ({ name: p.name, action: 'keep', why });
-    if (p.guid === state.running?.baseGuid) return kept("the running BE's base");
+    const base = bases.get(p.guid);
+    // Kept in the state even when gone: runningBase and forgetPristine go by the record.
+    if (base && missing.has(p.name)) return kept(`destroyed outside preupd; still recorded as the base of ${base.be}`);
+    if (base) return kept(base.running ? "the running BE's base" : `the base the state records for ${base.be}`);
     if (missing.has(p.name)) return { name: p.name, action: 'forget', why: 'already destroyed outside preupd' };
     if (newest.has(p.guid)) return kept(`one of the newest ${keep}`);
     if (stagedPristine.has(p.guid)) return kept('pristine of a staged BE');

@@ -19,12 +19,13 @@ import { snapshotDirectory } from '../system/snapshot-view.js';
 import type { UpdateCheck } from '../system/pkg.js';
 import { loadInitialisedState, snapshotOnBe, stamp, type CycleContext } from './context.js';
 import { reintegrateSnapshots, type PassResult } from './reintegrate-snapshots.js';
-import { findRunningBe, runningBase, type RunningBe } from './running.js';
-import { destroyStageSnapshot, settleStage, undoStage } from './stage-replace.js';
+import { findRunningBe, nextBootBe, runningBase, type RunningBe } from './running.js';
+import { forgetVanished, STAGE_IN_PROGRESS } from './stage-leftovers.js';
+import { settleStage, undoStage } from './stage-replace.js';
 import { writeState } from './state-file.js';
 import { withStateLock } from './state-lock.js';
 import { syncSnapshotNames } from './state-snapshots.js';
-import { addPristine, findPristine, forgetPristine, forgetStaged, latestPristine, nextPristineName, putStaged, unbootedStaged, type PreupdState, type StagedBe } from './state.js';
+import { addPristine, findPristine, forgetStaged, latestPristine, nextPristineName, putStaged, unbootedStaged, type PreupdState, type StagedBe } from './state.js';
 
 export interface StageOptions {
   readonly activate: boolean;
@@ -185,22 +186,6 @@ async function settleRecorded(ctx: CycleContext, state: PreupdState, running: Ru
   return next;
 }
 
-/** A recorded BE whose dataset is gone (destroyed outside preupd): forgotten, with what only it used. */
-async function forgetVanished(ctx: CycleContext, state: PreupdState): Promise<PreupdState> {
-  const { zfs } = ctx.system;
-  let next = state;
-  for (const gone of unbootedStaged(state)) {
-    if (await zfs.exists(gone.dataset)) continue;
-    ctx.say(`# ${gone.be} is recorded but ${gone.dataset} is gone: forgetting it`);
-    await destroyStageSnapshot(ctx, gone);
-    next = forgetStaged(next, gone.stageId);
-    // Its pristine went with it unless a promotion had moved it onto another BE.
-    const pristine = findPristine(next, gone.pristineGuid);
-    if (pristine && !(await zfs.exists(pristine.name))) next = forgetPristine(next, pristine.guid);
-  }
-  return next;
-}
-
 /**
  * An unbooted BE whose stage snapshot is not of the running BE is stale: the admin booted
  * another BE since (an older one, after an interrupted stage), so its first pass carried
@@ -267,11 +252,6 @@ async function finishInterruptedStage(ctx: CycleContext, state: PreupdState, nex
   return settled(ctx, putStaged(state, { ...newest, status: 'staged', activated }), older);
 }
 
-/** The BE the pool boots next (beadm's `R`), if any. */
-async function nextBootBe(ctx: CycleContext): Promise<string | undefined> {
-  return (await ctx.system.bootEnvironments.list()).find((b) => b.activeOnReboot)?.name;
-}
-
 /**
  * Whether a BE the new one replaces is the one the pool boots next, however it came to be:
  * activated by a stage, or by the admin with `beadm activate` (the way to choose a staged
@@ -309,9 +289,6 @@ async function carrySmfRepository(ctx: CycleContext, adminRoot: string, target: 
     copyFile(source, join(target, SMF_REPOSITORY)),
   );
 }
-
-/** User property on a BE that a stage made and has not yet recorded in the state. */
-const STAGE_IN_PROGRESS = 'org.preupd:stage-in-progress';
 
 /**
  * The next BE's dataset exists but is not in the state: remove it when a stage that was

@@ -46,6 +46,11 @@ describe('state file', () => {
 });
 
 describe('state lock', () => {
+  it('in a directory that does not exist, says there is no state yet', async () => {
+    const missing = join(dir, 'state');
+    await expect(acquireLock(missing, 'stage')).rejects.toThrow(new InputError(missing, undefined, 'no preupd state here: run `preupd init` first'));
+  });
+
   it('lets exactly one of two overlapping runs in, and the next one after release', async () => {
     const results = await Promise.allSettled([acquireLock(dir, 'stage'), acquireLock(dir, 'prune')]);
     const taken = results.filter((r) => r.status === 'fulfilled');

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { InputError } from '../errors.js';
+import { notInitialised } from './state-dataset.js';
 
 /** Beside the state file: only one preupd run may use the state at a time. */
 export const LOCK_FILE = 'preupd.lock';
@@ -25,11 +26,23 @@ export interface StateLock {
   release(): Promise<void>;
 }
 
+export interface LockHolder extends LockOwner {
+  /** On this host and its pid no longer runs: the next locking run takes the lock over. */
+  readonly stale: boolean;
+}
+
+/** Who holds the lock, read without taking it (status); undefined when nobody does. */
+export async function readLockHolder(dir: string): Promise<LockHolder | undefined> {
+  const owner = await readOwner(join(dir, LOCK_FILE));
+  return owner && { ...owner, stale: owner.host === hostname() && !processIsAlive(owner.pid) };
+}
+
 /**
  * Takes the lock by creating the lock file exclusively (O_EXCL). A lock left by a process
  * that no longer runs on this host is stale and taken over; it is first renamed away, so of
  * two runs finding the same stale lock only one removes it. A lock from another host (the
  * pool was imported elsewhere) cannot be checked and counts as held. Held: InputError, exit 2.
+ * A missing `dir` means there is no state yet (before `preupd init`): the InputError saying so.
  */
 export async function acquireLock(dir: string, command: string, options: LockOptions = {}): Promise<StateLock> {
   const file = join(dir, LOCK_FILE);
@@ -105,8 +118,9 @@ async function createExclusive(file: string, content: string): Promise<boolean> 
     }
     return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    throw code === 'ENOENT' ? notInitialised(dirname(file)) : err;
   }
 }
 

@@ -47,6 +47,25 @@ describe('directory backend', () => {
     expect(store.snapshotsOf('p/b')).toEqual([]);
   });
 
+  it('destroy -r of fs@snap takes that snapshot of fs and of every file system below, nothing else', () => {
+    store.create('p/c', {});
+    store.create('p/c/d', {});
+    store.create('p/c/e', {});
+    store.snapshot('p/c@s', true);
+    store.snapshot('p/c@keep', true);
+    store.snapshot('p/c/d@only', false);
+    store.destroy('p/c/e@s', false);
+    store.destroy('p/c@s', true);
+    expect(store.names().filter((n) => n.startsWith('p/c'))).toEqual(['p/c', 'p/c/d', 'p/c/d@keep', 'p/c/d@only', 'p/c/e', 'p/c/e@keep', 'p/c@keep']);
+  });
+
+  it('destroy -r of fs@snap refuses, destroying nothing, when one of those snapshots has a clone', () => {
+    store.clone('p/c/d@keep', 'p/f', {});
+    const before = store.names();
+    expect(() => store.destroy('p/c@keep', true)).toThrow(/cannot destroy 'p\/c\/d@keep': snapshot has dependent clones \(p\/f\)/);
+    expect(store.names()).toEqual(before);
+  });
+
   it('mount moves the data onto the mountpoint and back; a new process sees the saved model', () => {
     store.set('p/b', 'mountpoint', join(work, 'elsewhere'));
     expect(readFileSync(join(work, 'elsewhere', 'f'), 'utf8')).toBe('one\n');
