@@ -201,7 +201,8 @@ async function settleRecorded(ctx: CycleContext, state: PreupdState, running: Ru
 function demoteStale(ctx: CycleContext, state: PreupdState, running: RunningBe, nextBoot: string | undefined): PreupdState {
   const stale = unbootedStaged(state).filter((s) => isStale(s, running));
   for (const s of stale) {
-    ctx.say(`# ${s.be} was staged from another BE than the running ${running.be} (${s.adminSnapshot.name}): not activating it, this stage replaces it`);
+    const fate = s.be === nextBoot ? `the pool boots it next: a new BE takes its place, else the running ${running.be} does` : 'not activating it, this stage replaces it';
+    ctx.say(`# ${s.be} was staged from another BE than the running ${running.be} (${s.adminSnapshot.name}): ${fate}`);
   }
   const demote = (s: StagedBe): StagedBe => (stale.includes(s) ? { ...s, status: 'staged', activated: s.be === nextBoot } : s);
   return stale.length === 0 ? state : { ...state, staged: state.staged.map(demote) };

@@ -102,6 +102,7 @@ for (const beadm of [true, false]) {
       }
       expect(real.stdout).toMatch(/\nno updates available\n$/);
       expect(real.stdout).toContain(`${INSTEAD}\n`);
+      expect(real.stdout).toMatch(/^# preupd-0003 was staged from another BE than the running be0 \(\S+\): the pool boots it next: a new BE takes its place, else the running be0 does$/m);
       expect(fromInstead(dry.stdout)).toEqual(fromInstead(real.stdout));
       expect(fromInstead(real.stdout)).toEqual(
         beadm
