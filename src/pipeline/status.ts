@@ -7,13 +7,17 @@
 import { InputError } from '../errors.js';
 import { loadInitialisedState, type CycleContext } from './context.js';
 import { readLockHolder, type LockHolder } from './state-lock.js';
-import { findRunningBe, nextBootBe } from './running.js';
+import { findRunningBe, nextBootBe, runningBase, type RunningBe } from './running.js';
 import { beRootsWithStageMark } from './stage-leftovers.js';
 import { latestPristine, type PreupdState, type StagedStatus } from './state.js';
 
 /** null, not absent, for what is unknown: JSON readers see every key. */
 export interface StatusReport {
-  /** The BE mounted on the root now, and the one the state last recorded. */
+  /**
+   * The BE mounted on the root now, the one the state last recorded, and the base of the
+   * running one (a staged BE booted before boot-finish stands on its pristine; unknown when
+   * the running BE is not on the chain, after a rollback to a BE preupd never adopted).
+   */
   readonly running: { readonly be: string | null; readonly recorded: string | null; readonly base: string | null };
   /** The run holding the state lock, or the one that died holding it (stale). */
   readonly lock: LockHolder | null;
@@ -49,9 +53,9 @@ export async function readStatus(ctx: CycleContext): Promise<StatusReport> {
   const roots = await beRootsWithStageMark(ctx);
   const lock = (await readLockHolder(ctx.config.stateMountpoint)) ?? null;
   const latest = latestPristine(state);
-  const baseGuid = state.running?.baseGuid;
+  const baseGuid = running && (await unlessInputError(runningBase(ctx, state, running)));
   return {
-    running: { be: running, recorded: state.running?.be ?? null, base: state.pristine.find((p) => p.guid === baseGuid)?.name ?? null },
+    running: { be: running?.be ?? null, recorded: state.running?.be ?? null, base: state.pristine.find((p) => p.guid === baseGuid)?.name ?? null },
     lock,
     pristine: state.pristine.map((p) => ({ sequence: p.sequence, name: p.name, guid: p.guid, runningBase: p.guid === baseGuid, latest: p === latest })),
     staged: state.staged.map((s) => ({
@@ -78,11 +82,16 @@ function leftBehind(
 }
 
 /** The running BE; null only when none is mounted on the root: a failing zfs still fails status. */
-async function runningBeOrNull(ctx: CycleContext): Promise<string | null> {
+async function runningBeOrNull(ctx: CycleContext): Promise<RunningBe | null> {
+  return (await unlessInputError(findRunningBe(ctx))) ?? null;
+}
+
+/** What `answer` resolves to; undefined for an InputError (what is not there), others fail status. */
+async function unlessInputError<T>(answer: Promise<T>): Promise<T | undefined> {
   try {
-    return (await findRunningBe(ctx)).be;
+    return await answer;
   } catch (err) {
-    if (err instanceof InputError) return null;
+    if (err instanceof InputError) return undefined;
     throw err;
   }
 }

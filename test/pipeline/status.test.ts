@@ -104,8 +104,17 @@ describe('status and the running BE', () => {
   it('writes running.be null when no BE is mounted on the root', async () => {
     await initialised('status-unmounted');
     c.env.PREUPD_ROOT = join(c.work, 'elsewhere');
-    expect((await statusJson()).running).toEqual({ be: null, recorded: 'be0', base: 'p/ROOT/be0@install' });
+    expect((await statusJson()).running).toEqual({ be: null, recorded: 'be0', base: null });
     expect(await statusText()).toMatch(/^running: \(no BE mounted on the root\) \(state records be0\)$/m);
+  });
+
+  it("gives a staged BE booted before boot-finish its own base, not the one the state records for the old BE", async () => {
+    await staged('status-booted');
+    c.boot('preupd-0002');
+    const json = await statusJson();
+    expect(json.running).toEqual({ be: 'preupd-0002', recorded: 'be0', base: 'p/ROOT/preupd-0002@preupd-pristine-0002' });
+    expect(json.pristine.filter((p: { runningBase: boolean }) => p.runningBase).map((p: { name: string }) => p.name)).toEqual(['p/ROOT/preupd-0002@preupd-pristine-0002']);
+    expect(await statusText()).toMatch(/^base: p\/ROOT\/preupd-0002@preupd-pristine-0002$/m);
   });
 
   it('fails (a system command error, exit 3) when zfs fails finding the running BE', async () => {
