@@ -3,10 +3,11 @@
  * base of the BE mounted on the root, nor the base the state records (they differ after a
  * rollback), never one with dependents (a clone's origin: zfs would refuse anyway, and the
  * clone is a BE), never the pristine of a staged BE, never the newest `keep` that still exist.
- * Also the stage, final and staged snapshots of stages whose second pass is done (nothing
- * reads them), and, as stage does, staged BEs destroyed outside preupd with their stage
+ * Also the stage, final, staged and finish snapshots of stages whose second pass is done
+ * (nothing reads them), and, as stage does, staged BEs destroyed outside preupd with their stage
  * snapshots.
  */
+import { finishSnapshot } from './boot-finish.js';
 import { loadInitialisedState, type CycleContext } from './context.js';
 import { findRunningBe, runningBase } from './running.js';
 import { forgetVanished } from './stage-leftovers.js';
@@ -54,7 +55,7 @@ async function finishedStageSnapshots(ctx: CycleContext, state: PreupdState): Pr
     .filter((s) => s.status === 'finished')
     .flatMap((s) => {
       const old = s.adminSnapshot.name.slice(0, s.adminSnapshot.name.indexOf('@'));
-      return [s.adminSnapshot.name, `${old}@preupd-final-${s.stageId}`, `${s.dataset}@preupd-staged-${s.stageId}`];
+      return [s.adminSnapshot.name, `${old}@preupd-final-${s.stageId}`, `${s.dataset}@preupd-staged-${s.stageId}`, finishSnapshot(s)];
     });
   const origins = await dependedOn(ctx);
   const existing: string[] = [];

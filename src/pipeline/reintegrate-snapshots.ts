@@ -30,6 +30,13 @@ export interface PassResult {
   readonly reportFile: string;
 }
 
+/**
+ * A database svc.configd keeps open: carried whole at stage time (stage.ts), never by a plan
+ * (spec/reintegration.md "Files that need more than a copy"). On first boot manifest-import
+ * imports update's manifests into it; a second pass must not put the old BE's copy back.
+ */
+export const SMF_REPOSITORY = '/etc/svc/repository.db';
+
 export interface PassRequest {
   readonly snapshots: Readonly<Record<RootName, string>>;
   /** The mounted target: a copy of update. */
@@ -49,7 +56,7 @@ export async function reintegrateSnapshots(ctx: CycleContext, request: PassReque
       withSnapshotView(zfs, snapshots.update, async (update) => {
         const roots = { base, admin, update };
         // A pass resumed after an interruption goes on with the plan (and stamp) it began with.
-        const plan = planOfJournal(safeTarget(request.target), await planTrees(roots, rules === undefined ? {} : { rules }));
+        const plan = planOfJournal(safeTarget(request.target), await planTrees(roots, { exclude: [SMF_REPOSITORY], ...(rules === undefined ? {} : { rules }) }));
         const image = await readImageIfAny(update);
         const accountActions = image ? [...image.users, ...image.groups].map((d) => d.action) : [];
         // FIFOs and device nodes through `mknod` on the system's runner (printed as its commands are).

@@ -18,7 +18,7 @@ import { defaultFirstBootService } from '../system/smf-service.js';
 import { snapshotDirectory } from '../system/snapshot-view.js';
 import type { UpdateCheck } from '../system/pkg.js';
 import { loadInitialisedState, snapshotOnBe, stamp, type CycleContext } from './context.js';
-import { reintegrateSnapshots, type PassResult } from './reintegrate-snapshots.js';
+import { reintegrateSnapshots, SMF_REPOSITORY, type PassResult } from './reintegrate-snapshots.js';
 import { findRunningBe, nextBootBe, runningBase, type RunningBe } from './running.js';
 import { forgetVanished, STAGE_IN_PROGRESS } from './stage-leftovers.js';
 import { settleStage, undoStage } from './stage-replace.js';
@@ -38,9 +38,6 @@ export type StageResult =
   | { readonly kind: 'no-updates' }
   | { readonly kind: 'dry-run'; readonly be: string }
   | { readonly kind: 'staged'; readonly staged: StagedBe; readonly pass: PassResult; readonly replaced: readonly string[] };
-
-/** The repository cannot be replaced under a running svc.configd: copied now (spec §7.4). */
-const SMF_REPOSITORY = 'etc/svc/repository.db';
 
 export async function stageUpdate(ctx: CycleContext, options: StageOptions): Promise<StageResult> {
   // A dry run writes nothing, not even the lock file.
@@ -132,7 +129,7 @@ async function stageNewBe(ctx: CycleContext, options: StageOptions, state: Preup
     else if (pass === undefined) ctx.say(`# bootadm update-archive -R ${target} only if the plan writes a boot-archive file`);
     made.mounted = false;
     await bes.unmount(be);
-    // The second pass's update: the BE exactly as staging left it (spec "Two passes").
+    // The BE exactly as staging left it: what its first boot and boot-finish changed can be told (zfs diff).
     await zfs.snapshot(`${dataset}@preupd-staged-${id}`, { recursive: true });
     const older = unbootedStaged(state);
     // Read now, not before the update: the admin may have chosen a BE meanwhile.
@@ -282,6 +279,7 @@ async function dryRunUpdateCheck(ctx: CycleContext, snapshot: string): Promise<U
   return undefined;
 }
 
+/** The repository cannot be replaced under a running svc.configd: copied now, never by boot-finish (spec §7.4). */
 async function carrySmfRepository(ctx: CycleContext, adminRoot: string, target: string): Promise<void> {
   const source = join(adminRoot, SMF_REPOSITORY);
   const present = ctx.system.runner.dryRun || (await stat(source).then((s) => s.isFile(), () => false));

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../errors.js';
 import { adoptRunning, emptyState } from './state.js';
 import { readState, STATE_FILE, writeState } from './state-file.js';
-import { acquireLock, LOCK_FILE, withStateLock } from './state-lock.js';
+import { acquireLock, LOCK_FILE, readLockHolder, withStateLock } from './state-lock.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -71,8 +71,38 @@ describe('state lock', () => {
     await withStateLock(dir, 'stage', async () => {
       const owner = JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'));
       expect(owner).toMatchObject({ pid: process.pid, command: 'stage' });
-    });
+    }, { bootTime: () => new Date('2026-11-30T00:00:00.000Z') }); // written since boot: the pid decides
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  // The state dataset is shared by all BEs: a run killed by the reboot leaves its lock for the
+  // first boot of the new BE, where an unrelated process may have the same pid.
+  describe('across a reboot', () => {
+    const bootTime = () => new Date('2026-12-04T10:00:00.000Z');
+    const lockWrittenAt = async (since: string) => {
+      const owner = { pid: process.pid, host: hostname(), command: 'prune', since };
+      await writeFile(join(dir, LOCK_FILE), `${JSON.stringify(owner)}\n`);
+      return owner;
+    };
+
+    it('takes over a lock written before this boot even when its pid runs now', async () => {
+      const before = await lockWrittenAt('2026-12-04T09:58:00.000Z');
+      expect(await readLockHolder(dir, { bootTime })).toEqual({ ...before, stale: true });
+      const now = () => new Date('2026-12-04T10:01:00.000Z');
+      await withStateLock(dir, 'boot-finish', async () => {
+        const owner = JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'));
+        expect(owner).toEqual({ pid: process.pid, host: hostname(), command: 'boot-finish', since: '2026-12-04T10:01:00.000Z' });
+      }, { bootTime, now });
+      expect(await readdir(dir)).toEqual([]);
+    });
+
+    it('counts a lock written since this boot, or just before it within the slack, as held while its pid runs', async () => {
+      for (const since of ['2026-12-04T10:00:05.000Z', '2026-12-04T09:59:59.000Z']) {
+        const after = await lockWrittenAt(since);
+        expect(await readLockHolder(dir, { bootTime })).toEqual({ ...after, stale: false });
+        await expect(acquireLock(dir, 'boot-finish', { bootTime })).rejects.toThrow(`held by prune (pid ${process.pid} on ${hostname()} since ${since})`);
+      }
+    });
   });
 
   it('treats a lock from another host as held, since its pid cannot be checked', async () => {

@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { hostname, uptime } from 'node:os';
 import { dirname, join } from 'node:path';
 import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { InputError } from '../errors.js';
@@ -20,38 +20,50 @@ export interface LockOptions {
   /** Whether a pid on this host still runs; defaults to `kill(pid, 0)`. */
   readonly isAlive?: (pid: number) => boolean;
   readonly now?: () => Date;
+  /** When this host last booted; defaults to the clock minus `os.uptime()`. */
+  readonly bootTime?: () => Date;
 }
+
+/**
+ * How far before the computed boot time a lock must have been written to count as from an
+ * earlier boot: uptime comes in whole seconds on illumos (kstat boot_time) and `since` in
+ * milliseconds, so a lock written in the first second of this boot can look a little older.
+ */
+const BOOT_SLACK_MS = 2000;
 
 export interface StateLock {
   release(): Promise<void>;
 }
 
 export interface LockHolder extends LockOwner {
-  /** On this host and its pid no longer runs: the next locking run takes the lock over. */
+  /**
+   * On this host, and written before it last booted or its pid no longer runs: the next
+   * locking run takes the lock over (isStale).
+   */
   readonly stale: boolean;
 }
 
 /** Who holds the lock, read without taking it (status); undefined when nobody does. */
-export async function readLockHolder(dir: string): Promise<LockHolder | undefined> {
+export async function readLockHolder(dir: string, options: LockOptions = {}): Promise<LockHolder | undefined> {
   const owner = await readOwner(join(dir, LOCK_FILE));
-  return owner && { ...owner, stale: owner.host === hostname() && !processIsAlive(owner.pid) };
+  return owner && { ...owner, stale: isStale(owner, ownHost(options), options) };
 }
 
 /**
- * Takes the lock by creating the lock file exclusively (O_EXCL). A lock left by a process
- * that no longer runs on this host is stale and taken over; it is first renamed away, so of
- * two runs finding the same stale lock only one removes it. A lock from another host (the
- * pool was imported elsewhere) cannot be checked and counts as held. Held: InputError, exit 2.
+ * Takes the lock by creating the lock file exclusively (O_EXCL). A stale lock (isStale) is
+ * taken over; it is first renamed away, so of two runs finding the same stale lock only one
+ * removes it. A lock from another host (the pool was imported elsewhere) cannot be checked
+ * and counts as held. Held: InputError, exit 2.
  * A missing `dir` means there is no state yet (before `preupd init`): the InputError saying so.
  */
 export async function acquireLock(dir: string, command: string, options: LockOptions = {}): Promise<StateLock> {
   const file = join(dir, LOCK_FILE);
   const owner: LockOwner = {
-    ...(options.owner ?? { pid: process.pid, host: hostname() }),
+    pid: options.owner?.pid ?? process.pid,
+    host: ownHost(options),
     command,
     since: (options.now?.() ?? new Date()).toISOString(),
   };
-  const isAlive = options.isAlive ?? processIsAlive;
   for (let attempt = 0; attempt < 3; attempt++) {
     if (await createExclusive(file, `${JSON.stringify(owner)}\n`)) {
       return { release: () => releaseIfOurs(file, owner) };
@@ -62,12 +74,30 @@ export async function acquireLock(dir: string, command: string, options: LockOpt
       await new Promise((resolve) => setTimeout(resolve, 50));
       continue;
     }
-    if (holder.host !== owner.host || isAlive(holder.pid)) {
+    if (!isStale(holder, owner.host, options)) {
       throw new InputError(file, undefined, `held by ${holder.command} (pid ${holder.pid} on ${holder.host} since ${holder.since})`);
     }
     await removeStale(file, holder, `${file}.stale.${owner.pid}`);
   }
   throw new InputError(file, undefined, 'unreadable or contended lock; remove it if no preupd is running');
+}
+
+/**
+ * Whether a lock no longer holds: only one written on `host` (ours) can be judged. One written
+ * before this boot is stale whatever its pid: the state dataset is shared by all BEs, so a
+ * run killed by the reboot leaves its lock for the first boot of the new BE, where an
+ * unrelated process may have the same pid. Otherwise it is stale once its pid is gone.
+ */
+function isStale(holder: LockOwner, host: string, options: LockOptions): boolean {
+  if (holder.host !== host) return false;
+  const bootTime = options.bootTime?.() ?? new Date(Date.now() - uptime() * 1000);
+  // An unparsable `since` (NaN) is never before boot: the pid decides.
+  if (Date.parse(holder.since) < bootTime.getTime() - BOOT_SLACK_MS) return true;
+  return !(options.isAlive ?? processIsAlive)(holder.pid);
+}
+
+function ownHost(options: LockOptions): string {
+  return options.owner?.host ?? hostname();
 }
 
 /** Runs `fn` holding the lock, releasing it however `fn` ends. */

@@ -14,7 +14,9 @@ export const NEVER_REINTEGRATED: readonly string[] = [
 /** Sockets and doors: runtime objects that a copy cannot recreate meaningfully. */
 const RUNTIME_TYPES: ReadonlySet<EntryType> = new Set(['S', 'O']);
 
-export function isExcluded(path: string, types: readonly (EntryType | undefined)[]): boolean {
+/** `also`: what one pass leaves out besides (boot-finish: the SMF repository, in use). */
+export function isExcluded(path: string, types: readonly (EntryType | undefined)[], also: readonly string[] = []): boolean {
   if (types.some((t) => t !== undefined && RUNTIME_TYPES.has(t))) return true;
-  return NEVER_REINTEGRATED.some((root) => path === root || path.startsWith(root + '/'));
+  const under = (root: string) => path === root || path.startsWith(root + '/');
+  return NEVER_REINTEGRATED.some(under) || also.some(under);
 }

@@ -21,6 +21,8 @@ export interface PlanTreesOptions {
   readonly onMessage?: (text: string) => void;
   /** Path indexes to use instead of reading `<root>/var/pkg` (tests on memfs). */
   readonly pathIndexes?: { readonly update: ReadonlyMap<string, PathEntry>; readonly base: ReadonlyMap<string, PathEntry> };
+  /** See PlanRequest.exclude. */
+  readonly exclude?: readonly string[];
 }
 
 /**
@@ -48,5 +50,6 @@ export async function planTrees(roots: Readonly<Record<RootName, string>>, optio
     baseIndex: options.pathIndexes?.base ?? baseImage?.paths ?? noImage,
     sources: treeSources(roots, options.sourceFs),
     now: options.now ?? new Date(),
+    ...(options.exclude ? { exclude: options.exclude } : {}),
   });
 }

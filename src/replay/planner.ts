@@ -23,6 +23,8 @@ export interface PlanRequest {
   readonly baseIndex: ReadonlyMap<string, PathEntry>;
   readonly sources: PlanSources;
   readonly now: Date;
+  /** Paths this pass leaves out besides what is never reintegrated (exclusions.ts). */
+  readonly exclude?: readonly string[];
 }
 
 /** A plan's stamp (`20261204T010203Z`): when it was made, to the second; names its saved copies. */
@@ -51,7 +53,7 @@ export async function planReintegration(request: PlanRequest): Promise<Plan> {
   };
   for await (const joined of joinEntries({ base: tapped('base'), admin: tapped('admin'), update: tapped('update') })) {
     const { path, base, admin, update } = joined;
-    if (path === '/' || isExcluded(path, [base?.type, admin?.type, update?.type])) {
+    if (path === '/' || isExcluded(path, [base?.type, admin?.type, update?.type], request.exclude)) {
       if (path === '/') continue;
       excluded++;
       // What update has there stays in the target, and so do its parents (var for var/pkg).

@@ -1,8 +1,11 @@
 import type { Runner } from './runner.js';
 
-/** `bootadm update-archive -R <root>` (spec/illumos.md §5.3): pkg does not run it for a plain clone (§5.1). */
+/**
+ * `bootadm update-archive -R <root>` (spec/illumos.md §5.3): pkg does not run it for a plain
+ * clone (§5.1). The running root (boot-finish) is bootadm's default: no -R.
+ */
 export async function updateBootArchive(runner: Runner, root: string): Promise<void> {
-  await runner.run('bootadm', ['update-archive', '-R', root], { mutates: true });
+  await runner.run('bootadm', ['update-archive', ...(root === '/' ? [] : ['-R', root])], { mutates: true });
 }
 
 /**

@@ -1,4 +1,5 @@
 import {
+  defaultBootfs,
   defaultIndex,
   findEntry,
   isCommand,
@@ -25,13 +26,25 @@ export interface NewEntry {
  * BE's entry when there is one (its lines between `title` and `bootfs`, the new bootfs, then
  * its remaining lines without comments, blank lines, BOOTADM markers or the libbe footer),
  * otherwise the default GRUB shape; then the libbe footer. An entry with the same bootfs and
- * title is left alone; with another title it is removed first. Appending at the end never
- * moves `default`.
+ * title is left alone; with another title it is removed first (removeEntry keeps `default` on
+ * the BE it named when an earlier entry goes). Appending at the end never moves `default`, but
+ * when the replaced entry was the one booting by default, `default` follows it to its new place:
+ * the BE that booted keeps booting, even when that takes a `default` line the menu lacked.
  */
 export function appendEntry(menu: Menu, entry: NewEntry): Menu {
   const existing = findEntry(menu, entry.bootfs);
   if (existing?.title === entry.title) return menu;
   const base = existing ? removeEntry(menu, entry.bootfs) : menu;
+  const appended = appendLines(base, entry);
+  // removeEntry moved `default` to the entry before the removed default (libbe's rule for a
+  // BE that is gone); this BE is not gone, it is re-added last.
+  if (existing === undefined || defaultBootfs(menu) !== entry.bootfs) return appended;
+  const index = menuEntries(appended).length - 1;
+  return defaultIndex(appended) === index ? appended : setDefaultIndex(appended, index);
+}
+
+/** The new entry's lines at the end of `base`, in be_append_menu's shape. */
+function appendLines(base: Menu, entry: NewEntry): Menu {
   const source = entry.sourceBootfs === undefined ? undefined : findEntry(base, entry.sourceBootfs);
   const body = source ? copiedLines(base, source.start, source.end) : undefined;
   const texts = [

@@ -72,10 +72,56 @@ module$ /platform/i86pc/$ISADIR/boot_archive
     const menu = parseMenu(corpus('opensolaris-two-bes.lst'));
     expect(appendEntry(menu, { title: 'opensolaris-1', bootfs: 'rpool/ROOT/opensolaris-1' })).toBe(menu);
     const retitled = appendEntry(menu, { title: 'renamed', bootfs: 'rpool/ROOT/opensolaris-1', sourceBootfs: 'rpool/ROOT/opensolaris' });
-    const entries = menuEntries(retitled);
-    expect(entries.map((entry) => entry.title)).toEqual(['OpenSolaris 2009.06', 'renamed']);
-    // The removed entry was the default (1): libbe moves default to the one before it.
-    expect(defaultIndex(retitled)).toBe(0);
+    // It was the default and last: re-added last, it is entry 1 again and `default 1` stays.
+    expect(formatMenu(retitled)).toBe(corpus('opensolaris-two-bes.lst').replace('title opensolaris-1\n', 'title renamed\n'));
+  });
+
+  it('replacing the default entry moves default with it to the end, so the same BE boots', () => {
+    const out = edit('openindiana-failsafe.lst', (menu) => appendEntry(menu, { title: 'renamed', bootfs: 'rpool/ROOT/openindiana' }));
+    const original = corpus('openindiana-failsafe.lst');
+    expect(out).toBe(
+      `${original.slice(0, original.indexOf('default 0\n'))}default 2
+#
+# menu timeout in second before default OS is booted
+# set to -1 to wait for user input
+timeout 10
+
+#---------- ADDED BY BOOTADM - DO NOT EDIT ----------
+#---------------------END BOOTADM--------------------
+${original.slice(original.indexOf('#---------- ADDED BY BOOTADM - DO NOT EDIT ----------\ntitle Solaris failsafe'))}title renamed
+bootfs rpool/ROOT/openindiana
+kernel$ /platform/i86pc/kernel/$ISADIR/unix -B $ZFS-BOOTFS
+module$ /platform/i86pc/$ISADIR/boot_archive
+#============ End of LIBBE entry =============
+`,
+    );
+    expect(defaultBootfs(parseMenu(out))).toBe('rpool/ROOT/openindiana');
+  });
+
+  it('replacing an entry before the default keeps default on the BE it named', () => {
+    const out = edit('opensolaris-two-bes.lst', (menu) => appendEntry(menu, { title: 'renamed', bootfs: 'rpool/ROOT/opensolaris' }));
+    const original = corpus('opensolaris-two-bes.lst');
+    expect(out).toBe(
+      `${original.slice(0, original.indexOf('title OpenSolaris 2009.06')).replace('default 1\n', 'default 0\n')}#---------------------END BOOTADM--------------------
+${original.slice(original.indexOf('title opensolaris-1'))}title renamed
+bootfs rpool/ROOT/opensolaris
+kernel$ /platform/i86pc/kernel/$ISADIR/unix -B $ZFS-BOOTFS
+module$ /platform/i86pc/$ISADIR/boot_archive
+#============ End of LIBBE entry =============
+`,
+    );
+    expect(defaultBootfs(parseMenu(out))).toBe('rpool/ROOT/opensolaris-1');
+  });
+
+  it('replacing entry 0 of a menu without a default line adds one, so GRUB still boots that BE', () => {
+    const out = edit('no-default-crlf-no-eol.lst', (menu) =>
+      appendEntry(appendEntry(menu, { title: 'be2', bootfs: 'tank/ROOT/be2' }), { title: 'be1 renamed', bootfs: 'tank/ROOT/be1' }),
+    );
+    const shape = 'kernel$ /platform/i86pc/kernel/$ISADIR/unix -B $ZFS-BOOTFS\r\nmodule$ /platform/i86pc/$ISADIR/boot_archive\r\n#============ End of LIBBE entry =============\r\n';
+    expect(out).toBe(`default 1\r\ntimeout 5\r\ntitle be2\r\nbootfs tank/ROOT/be2\r\n${shape}title be1 renamed\r\nbootfs tank/ROOT/be1\r\n${shape}`);
+    // Alone in the menu it is entry 0 again: GRUB's implicit default needs no line.
+    const alone = edit('no-default-crlf-no-eol.lst', (menu) => appendEntry(menu, { title: 'be1 renamed', bootfs: 'tank/ROOT/be1' }));
+    expect(alone).toBe(`timeout 5\r\ntitle be1 renamed\r\nbootfs tank/ROOT/be1\r\n${shape}`);
   });
 
   it('removes an entry before the default and keeps default on the same BE', () => {

@@ -33,8 +33,11 @@ async function staged(label: string): Promise<DirCycle> {
 const statusJson = async () => JSON.parse((await c.ok('status', '--json')).stdout);
 const statusText = async () => (await c.ok('status')).stdout;
 
+/** Written now: a lock from before this boot is stale whatever its pid (state-lock.ts). */
+const SINCE = new Date().toISOString();
+
 function writeLock(pid: number, host = hostname()): void {
-  writeFileSync(join(c.stateDir, 'preupd.lock'), `${JSON.stringify({ pid, host, command: 'stage', since: '2026-01-01T00:00:00.000Z' })}\n`);
+  writeFileSync(join(c.stateDir, 'preupd.lock'), `${JSON.stringify({ pid, host, command: 'stage', since: SINCE })}\n`);
 }
 
 /** The pid of a process that has exited (and been reaped). */
@@ -67,8 +70,8 @@ describe('status of interrupted stages', () => {
   it('names a stage that holds the lock', async () => {
     await initialised('status-live');
     writeLock(process.pid);
-    expect((await statusJson()).lock).toEqual({ pid: process.pid, host: hostname(), command: 'stage', since: '2026-01-01T00:00:00.000Z', stale: false });
-    expect(await statusText()).toMatch(new RegExp(`^stage in progress: pid ${process.pid} on ${hostname()} since 2026-01-01T00:00:00.000Z$`, 'm'));
+    expect((await statusJson()).lock).toEqual({ pid: process.pid, host: hostname(), command: 'stage', since: SINCE, stale: false });
+    expect(await statusText()).toMatch(new RegExp(`^stage in progress: pid ${process.pid} on ${hostname()} since ${SINCE}$`, 'm'));
   });
 
   it('says a stage was killed when its lock is stale, and which BE it left', async () => {
@@ -82,7 +85,7 @@ describe('status of interrupted stages', () => {
     });
     const json = await statusJson();
     expect([json.lock, json.interrupted]).toEqual([
-      { pid, host: hostname(), command: 'stage', since: '2026-01-01T00:00:00.000Z', stale: true },
+      { pid, host: hostname(), command: 'stage', since: SINCE, stale: true },
       [{ be: 'preupd-0002', stageId: '20260101T000000Z' }],
     ]);
     const text = await statusText();
