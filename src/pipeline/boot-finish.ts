@@ -58,7 +58,7 @@ async function finishLocked(ctx: CycleContext): Promise<FinishResult> {
     name: `stages/${entry.stageId}/finish`,
   });
   if (pass.plan.bootArchive) await updateBootArchive(ctx.system.runner, ctx.rootPath);
-  const finished: StagedBe = { ...entry, status: 'finished', conflicts: entry.conflicts + pass.conflicts };
+  const finished: StagedBe = { ...entry, status: 'finished', conflicts: entry.conflicts + pass.conflicts, finishReport: pass.reportFile };
   return finish(ctx, booted, finished, (staged) => ({ kind: 'finished', staged, pass }));
 }
 

@@ -62,6 +62,7 @@ const STAGED: Record<string, Shape> = {
   activated: 'boolean',
   plan: 'string?',
   report: 'string?',
+  finishReport: 'string?',
   conflicts: 'number',
   createdAt: 'string',
 };

@@ -46,6 +46,8 @@ export interface StagedBe {
   /** Plan and report files, relative to the state mount point. */
   readonly plan?: string;
   readonly report?: string;
+  /** The second pass's report (boot-finish); `conflicts` counts both passes'. */
+  readonly finishReport?: string;
   readonly conflicts: number;
   readonly createdAt: string;
 }

@@ -37,8 +37,10 @@ export interface StatusReport {
     readonly bootsNext: boolean;
     /** False when its dataset was destroyed outside preupd; the next stage or prune forgets it. */
     readonly exists: boolean;
+    /** Of both passes. */
     readonly conflicts: number;
     readonly report: string | null;
+    readonly finishReport: string | null;
   }[];
   /** BEs a killed stage made and never recorded; the next stage removes them. */
   readonly interrupted: readonly { readonly be: string; readonly stageId: string }[];
@@ -59,7 +61,7 @@ export async function readStatus(ctx: CycleContext): Promise<StatusReport> {
     lock,
     pristine: state.pristine.map((p) => ({ sequence: p.sequence, name: p.name, guid: p.guid, runningBase: p.guid === baseGuid, latest: p === latest })),
     staged: state.staged.map((s) => ({
-      be: s.be, status: s.status, activated: s.activated, bootsNext: s.be === nextBoot, exists: roots.has(s.dataset), conflicts: s.conflicts, report: s.report ?? null,
+      be: s.be, status: s.status, activated: s.activated, bootsNext: s.be === nextBoot, exists: roots.has(s.dataset), conflicts: s.conflicts, report: s.report ?? null, finishReport: s.finishReport ?? null,
     })),
     interrupted: leftBehind(ctx, state, roots, lock),
     missing,
@@ -110,7 +112,7 @@ export function formatStatus(status: StatusReport): string {
   }
   lines.push(status.staged.length > 0 ? 'staged boot environments:' : 'staged boot environments: none');
   for (const s of status.staged) {
-    const report = s.report !== null ? `, report ${s.report}` : '';
+    const report = (s.report !== null ? `, report ${s.report}` : '') + (s.finishReport !== null ? `, finish report ${s.finishReport}` : '');
     const gone = s.exists ? '' : ' (dataset gone: destroyed outside preupd)';
     // "activated" as beadm means it: the pool boots it next.
     lines.push(`  ${s.be}  ${s.status}${s.bootsNext ? ', activated' : ''}, ${s.conflicts} conflict${s.conflicts === 1 ? '' : 's'}${report}${gone}`);

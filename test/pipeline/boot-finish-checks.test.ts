@@ -48,8 +48,12 @@ describe('boot-finish', () => {
     await stagedAndBooted('finish-live-edit', { 'etc/hosts': 'a\nb\nc\n' }, { 'etc/hosts': 'a\nb\nc\nfrom the old BE\n' });
     // The service waited in maintenance; meanwhile the admin edited the file here.
     write(c.live, { 'etc/hosts': 'edited here\na\nb\nc\n' });
-    await c.ok('boot-finish');
+    const finished = await c.ok('boot-finish');
     expect(read('etc/hosts')).toBe('edited here\na\nb\nc\nfrom the old BE\n');
+    // Both passes' reports are named: the second's is where this merge is told.
+    const finishReport = /; report: (\S+)\n$/.exec(finished.stdout)![1]!;
+    expect(readFileSync(join(c.stateDir, finishReport), 'utf8')).toMatch(/^R5  merged   \/etc\/hosts  merge lines/m);
+    expect((await c.ok('status')).stdout).toMatch(new RegExp(`^  preupd-0002  finished, 0 conflicts, report \\S+, finish report ${finishReport}$`, 'm'));
   });
 
   it('rebuilds the boot archive when the pass changes a file of filelist.ramdisk', async () => {
