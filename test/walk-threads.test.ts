@@ -15,6 +15,7 @@ import { contextFactory } from '../dist/walk/context.js';
 import { inThreadPool, workerPool, workersAvailable } from '../dist/walk/pool.js';
 import { PAIR_TAGS } from '../dist/walk/pair-walk.js';
 import { nodeWalkFs } from '../dist/walk/walk-fs.js';
+import { withoutIdenticalPairs } from './pair-lines.js';
 
 // A real tree of a few thousand entries of every common kind, present after `npm ci`.
 const ROOT = fileURLToPath(new URL('../node_modules', import.meta.url));
@@ -64,7 +65,7 @@ async function walkPairWith(open: (settings: object) => Promise<Pool>, test: str
         message: (m: string) => void messages.push(m),
       },
     );
-    return { lines: blocks.join('').split('\n').slice(0, -1), messages, jobs };
+    return { lines: withoutIdenticalPairs(blocks.join('').split('\n').slice(0, -1)), messages, jobs };
   } finally {
     await pool.close();
   }

@@ -9,13 +9,18 @@ import type { JoinedPair } from './lazy-contents.js';
 
 /**
  * Control's and test's line batches (blocks of one line each, '\n'-terminated). Pairs whose
- * two lines are identical are left out: compare skips them without touching its state (the
- * names and types its tail quirk reuses come from differing lines only).
+ * two lines are identical are left out (compare skips them without touching its state: the
+ * names and types its tail quirk reuses come from differing lines only), except the first
+ * after a differing one: without it, a side could run out where the whole manifest does not,
+ * and compare would take the other side's next entries in its tail loop, with a stale type
+ * for the rules (bart.md §5.2): an add or delete reported, or missed, that compare of the
+ * whole manifests does otherwise.
  */
 export function teePairs(pairs: AsyncIterable<JoinedPair[]>): [AsyncIterable<string[]>, AsyncIterable<string[]>] {
   const source = pairs[Symbol.asyncIterator]();
   const queues: [string[][], string[][]] = [[], []];
   let done = false;
+  let differed = false;
   let pulling: Promise<void> | undefined;
   const pull = async () => {
     const next = await source.next();
@@ -26,7 +31,9 @@ export function teePairs(pairs: AsyncIterable<JoinedPair[]>): [AsyncIterable<str
     const control: string[] = [];
     const test: string[] = [];
     for (const pair of next.value) {
-      if (pair.control !== undefined && pair.control === pair.test) continue;
+      const identical = pair.control !== undefined && pair.control === pair.test;
+      if (identical && !differed) continue;
+      differed = !identical;
       if (pair.control !== undefined) control.push(pair.control + '\n');
       if (pair.test !== undefined) test.push(pair.test + '\n');
     }

@@ -142,6 +142,8 @@ export interface KeyWalk<F extends KeyRange, J> {
   jobFor(f: F, id: number, keys: string[]): J;
   /** Whether a key stands for a subtree (worth donating however few keys go with it). */
   isSubtree(key: string): boolean;
+  /** Told when a donated job's output has gone in before what comes next. */
+  afterHole?(): void;
 }
 
 /** Walks the stack of frames depth first, donating work when a thread is idle. */
@@ -153,6 +155,7 @@ export function walkStack<F extends KeyRange, J>(stack: F[], walk: KeyWalk<F, J>
       for (const id of top.holes) {
         lines.flush();
         out.hole(id);
+        walk.afterHole?.();
       }
       continue;
     }

@@ -9,6 +9,11 @@
  *
  * Keys are job-walk's keys with a last char saying which trees have them: '1' control, '2'
  * test, '3' both. A key is never a prefix of another, so the char does not change the order.
+ *
+ * The first alike entry after one that printed prints its two (identical) lines all the
+ * same, as do a donated job's first and the first after a donated job's output (either may
+ * follow an entry that printed): compare must not see a tree run out where its whole
+ * manifest does not (see tee-pairs.ts). An identical pair more never changes its output.
  */
 import { Buffer } from 'node:buffer';
 import { typeOfMode } from '../manifest/entry.js';
@@ -136,7 +141,8 @@ export function runPairJob(pc: PairContext, job: PairJob, out: JobOutput<PairJob
   const namePrefix = printed.endsWith('/') ? printed : printed + '/';
   const frames = sides.map((side) => side && dirFrame(side.dir, namePrefix, side.dev)) as Sides<DirFrame | undefined>;
   const root = pairFrame(frames, rootLines, job.all ?? needsAll(namePrefix, keys), keys);
-  walkStack<PairFrame, PairJob>([root], new PairKeyWalk(pc, tagged, out), lines, out);
+  // A donated job cannot know whether the entry before its keys printed: it takes it did.
+  walkStack<PairFrame, PairJob>([root], new PairKeyWalk(pc, tagged, out, job.id !== 0), lines, out);
 }
 
 /** One tree's lines of a pair job, tagged with its side (a class: see PairKeyWalk). */
@@ -158,13 +164,15 @@ class PairKeyWalk implements KeyWalk<PairFrame, PairJob> {
     private readonly pc: PairContext,
     private readonly tagged: Sides<LineSink>,
     private readonly out: JobOutput<PairJob>,
+    /** The next alike entry prints its lines (see the module comment). */
+    private differed: boolean,
   ) {}
 
   step(top: PairFrame, key: string): PairFrame | undefined {
     const mask = key.charCodeAt(key.length - 1) - 48;
     const esc = key.slice(0, -2);
     if (esc === '') writeRootLines(top.rootLines!, this.tagged, top.all);
-    else if (key[key.length - 2] === ' ') entryPair(this.pc, top, esc, mask, this.tagged, this.out);
+    else if (key[key.length - 2] === ' ') this.differed = entryPair(this.pc, top, esc, mask, this.tagged, this.out, this.differed);
     else return subtreePair(this.pc, top, esc, mask, this.out);
     return undefined;
   }
@@ -175,6 +183,10 @@ class PairKeyWalk implements KeyWalk<PairFrame, PairJob> {
 
   isSubtree(key: string): boolean {
     return key[key.length - 2] === '/';
+  }
+
+  afterHole(): void {
+    this.differed = true;
   }
 }
 
@@ -197,26 +209,30 @@ function subtreePair(pc: PairContext, top: PairFrame, esc: string, mask: number,
 }
 
 /**
- * An entry's lines: none when both trees have it alike, else each tree's own. Contents are
- * hashed where a report may show them: a file on one tree only is reported as added or
- * deleted (contents `-`), and two files the mode takes as equal stay `-` on both; where
- * every line is printed (OUT_OF_STEP), compare may pair any two, so all are hashed.
+ * An entry's lines: none when both trees have it alike (unless it follows one that printed:
+ * `differed`), else each tree's own. Contents are hashed where a report may show them: a
+ * file on one tree only is reported as added or deleted (contents `-`), and two files the
+ * mode takes as equal stay `-` on both; where every line is printed (OUT_OF_STEP), compare
+ * may pair any two, so all are hashed. Returns whether the trees' lines differ.
  */
-function entryPair(pc: PairContext, top: PairFrame, esc: string, mask: number, tagged: Sides<LineSink>, out: JobOutput<PairJob>): void {
+function entryPair(pc: PairContext, top: PairFrame, esc: string, mask: number, tagged: Sides<LineSink>, out: JobOutput<PairJob>, differed: boolean): boolean {
   if (mask !== BOTH) {
     const s = mask === CONTROL ? 0 : 1;
     const path = top.sides[s]!.prefix + unescapeName(esc);
-    return entryLine(pc.sides[s], top.sides[s]!, esc, tagged[s], out, { path, st: lstat(pc.sides[s], path), hash: top.all });
+    entryLine(pc.sides[s], top.sides[s]!, esc, tagged[s], out, { path, st: lstat(pc.sides[s], path), hash: top.all });
+    return true;
   }
   const name = unescapeName(esc);
   const frames = top.sides as Sides<DirFrame>;
   const paths: Sides<string> = [frames[0].prefix + name, frames[1].prefix + name];
   const c = lstat(pc.sides[0], paths[0]);
   const t = lstat(pc.sides[1], paths[1]);
-  if (!top.all && c && t && alike(pc, frames, esc, paths, c, t)) return;
+  const same = !top.all && c !== undefined && t !== undefined && alike(pc, frames, esc, paths, c, t);
+  if (same && !differed) return false;
   const hash = top.all || !(c && t && isFile(c) && isFile(t) && c.size === t.size && trustedEqual(pc, c, t));
-  entryLine(pc.sides[0], frames[0], esc, tagged[0], out, { path: paths[0], st: c, hash });
-  entryLine(pc.sides[1], frames[1], esc, tagged[1], out, { path: paths[1], st: t, hash });
+  entryLine(pc.sides[0], frames[0], esc, tagged[0], out, { path: paths[0], st: c, hash: hash && !same });
+  entryLine(pc.sides[1], frames[1], esc, tagged[1], out, { path: paths[1], st: t, hash: hash && !same });
+  return !same;
 }
 
 const isFile = (st: WalkStat) => (st.mode & 0o170000) === 0o100000;
