@@ -15,8 +15,11 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 beforeAll(() => {
   mkdirSync(join(scratch, 'control'));
   mkdirSync(join(scratch, 'test'));
-  // A report of ~200 KB: more than a pipe holds, so the writer meets the closed end.
-  for (let i = 0; i < 12_000; i++) writeFileSync(join(scratch, 'control', `file-${i}`), '');
+  // A report of ~3 MB, so the writer meets the closed end: more than a pipe holds, and more
+  // than the socket pair Node gives a child for stdout holds (200 KB or so there: a report
+  // of 250 KB was sometimes taken whole, and diff exited 1).
+  const long = 'x'.repeat(200);
+  for (let i = 0; i < 12_000; i++) writeFileSync(join(scratch, 'control', `file-${long}-${i}`), '');
 });
 
 /** Runs preupd, reading `keep` bytes of its output (all when undefined) before closing the pipe. */
@@ -41,7 +44,7 @@ it.each([
 ])('%s: a closed pipe gives 141 and no message; read to the end, the usual status', async (_, args, usual) => {
   const paths = args.map((a) => (a === 'control' || a === 'test' ? join(scratch, a) : a));
   const whole = await run(paths);
-  expect(whole.read).toBeGreaterThan(128 * 1024);
+  expect(whole.read).toBeGreaterThan(2 << 20);
   expect(whole.status).toBe(usual);
   const cut = await run(paths, 1);
   expect(cut.status).toBe(141);
