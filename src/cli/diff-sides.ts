@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { ManifestLineReader } from '../diff/line-reader.js';
-import { declaredHash, entryLineProblem } from '../diff/validate.js';
+import { declaredHash, entryLineProblem, hashLineNumber } from '../diff/validate.js';
 import { unescapeName, type HashAlgorithm } from '../manifest/format.js';
 import { openFile, type OpenedFile } from './bart-compare.js';
 import type { ParsedRules } from '../manifest/rules.js';
@@ -25,6 +25,8 @@ export interface DiffSide {
   lines: AsyncIterable<string[]>;
   /** The hash a manifest side was made with; undefined for a live tree. */
   manifestHash?: string;
+  /** The line of a manifest side's header that declares its hash. */
+  manifestHashLine?: number;
   /** Live trees walked without hashing: the relocation root (a byte string), to hash a printed name's file. */
   root?: string;
   /** Resolves to the walk's bart status (1 after warnings) once the lines are consumed. */
@@ -94,7 +96,7 @@ async function readManifestSide(name: string, full: string): Promise<DiffSide> {
       await file.close();
     }
   }
-  return { lines: entries(), manifestHash: hash.toLowerCase(), status: Promise.resolve(0) };
+  return { lines: entries(), manifestHash: hash.toLowerCase(), manifestHashLine: hashLineNumber(reader.headerLines), status: Promise.resolve(0) };
 }
 
 /**

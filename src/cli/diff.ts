@@ -27,7 +27,7 @@ import { EXIT_CODES_TEXT } from './exit-codes.js';
 import { withCompareOutputOptions } from './compare-options.js';
 import { HeldOutput } from './held-output.js';
 import type { CliIo } from './io.js';
-import { compareFlags, readRulesText, rulesOrThrow } from './rules-input.js';
+import { compareFlags, comparesContents, readRulesText, rulesOrThrow } from './rules-input.js';
 
 interface DiffArgs {
   r?: string;
@@ -43,13 +43,18 @@ interface DiffArgs {
 
 const KNOWN_HASHES: readonly string[] = ['md5', 'sha256', 'xxh64'];
 
-/** A manifest side fixes the algorithm the live side is hashed with. */
-function sideHash(sides: SideSpec[], requested: HashAlgorithm, names: string[]): HashAlgorithm {
-  const declared = sides.map((s, i) => ('tree' in s ? undefined : { hash: s.manifestHash!, name: names[i]! }));
+/**
+ * A manifest side fixes the algorithm the live side is hashed with. Two manifests hashed
+ * differently cannot be compared, unless contents are ignored everywhere (as in manifest
+ * compare); the error names the header line that declares the hash.
+ */
+function sideHash(sides: SideSpec[], requested: HashAlgorithm, names: string[], withContents: boolean): HashAlgorithm {
+  const declared = sides.map((s, i) => ('tree' in s ? undefined : { hash: s.manifestHash!, line: s.manifestHashLine!, name: names[i]! }));
   const [c, t] = declared;
-  if (c && t && c.hash !== t.hash) throw new InputError(t.name, 1, `hashed with ${t.hash}, but ${c.name} with ${c.hash}`);
+  if (!withContents) return requested;
+  if (c && t && c.hash !== t.hash) throw new InputError(t.name, t.line, `hashed with ${t.hash.toUpperCase()}, but ${c.name} with ${c.hash.toUpperCase()}: contents cannot be compared`);
   const fixed = c ?? t;
-  if (fixed && !KNOWN_HASHES.includes(fixed.hash)) throw new InputError(fixed.name, 1, `unknown hash ${fixed.hash}`);
+  if (fixed && !KNOWN_HASHES.includes(fixed.hash)) throw new InputError(fixed.name, fixed.line, `unknown hash ${fixed.hash}`);
   return (fixed?.hash ?? requested) as HashAlgorithm;
 }
 
@@ -151,7 +156,7 @@ async function runDiff(args: DiffArgs, io: CliIo): Promise<number> {
   const messages: string[] = [];
   const names = [args.control, args.test];
   const specs = [await openSide(args.control, io.cwd), await openSide(args.test, io.cwd)];
-  const hash = sideHash(specs, args.hash, names);
+  const hash = sideHash(specs, args.hash, names, comparesContents(compareRules, flags));
   const input = openInput(specs, rules, hash, {
     mode: args.paranoid ? 'paranoid' : args.quick ? 'quick' : 'default',
     comparesContents: (name, type) => (flagsFor(compareRules.rules, flags, name, type) & ATTR.contents) !== 0,

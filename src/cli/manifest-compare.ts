@@ -8,12 +8,12 @@
 import { compareManifests } from '../diff/compare.js';
 import type { ManifestLineReader } from '../diff/line-reader.js';
 import { ChunkedOutput, changeFormatter } from '../diff/report.js';
-import { declaredHash, entryLineProblem } from '../diff/validate.js';
+import { declaredHash, entryLineProblem, hashLineNumber } from '../diff/validate.js';
 import { InputError } from '../errors.js';
-import { ATTR, parseRules } from '../manifest/rules.js';
+import { parseRules } from '../manifest/rules.js';
 import { strerror } from '../walk/walk-fs.js';
 import { openFile, openManifest, type OpenedFile } from './bart-compare.js';
-import { compareFlags, readRulesText, rulesOrThrow } from './rules-input.js';
+import { compareFlags, comparesContents, readRulesText, rulesOrThrow } from './rules-input.js';
 import { controlAndTest, OPERANDS, operandUsage, withExtraOperands, type CommandFactory, type OperandArgs } from './command.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
 import { withCompareOutputOptions } from './compare-options.js';
@@ -66,8 +66,7 @@ function checkSameHash(control: ManifestLineReader, test: ManifestLineReader, ar
   const [c, t] = [declaredHash(control.headerLines), declaredHash(test.headerLines)];
   if (!comparesContents) return;
   if (c === undefined || t === undefined || c === t) return;
-  const line = test.headerLines.findIndex((l) => /^! hash /i.test(l)) + 1 || 1;
-  throw new InputError(args.test, line, `hashed with ${t}, but ${args.control} with ${c}: contents cannot be compared`);
+  throw new InputError(args.test, hashLineNumber(test.headerLines), `hashed with ${t}, but ${args.control} with ${c}: contents cannot be compared`);
 }
 
 async function runCompare(args: CompareArgs, io: CliIo): Promise<number> {
@@ -82,7 +81,7 @@ async function runCompare(args: CompareArgs, io: CliIo): Promise<number> {
     files.push(await openOrFail(args.test, io));
     const control = await readHeader(files[0]!, args.control, heldIo);
     const test = await readHeader(files[1]!, args.test, heldIo);
-    checkSameHash(control, test, args, (flags & ATTR.contents) !== 0 || rules.rules.some((r) => (r.attrs & ATTR.contents) !== 0));
+    checkSameHash(control, test, args, comparesContents(rules, flags));
     const names = { control: args.control, test: args.test };
     const out = new ChunkedOutput(held.stdout);
     const formatter = changeFormatter(args.json ? 'json' : args.p ? 'programmatic' : 'verbose');

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { buffer } from 'node:stream/consumers';
 import { InputError } from '../errors.js';
-import { COMPARE_DEFAULT_FLAGS, parseKeywordList, type ParsedRules } from '../manifest/rules.js';
+import { ATTR, COMPARE_DEFAULT_FLAGS, parseKeywordList, type ParsedRules } from '../manifest/rules.js';
 import { strerror } from '../walk/walk-fs.js';
 import { fromCwd, type CliIo } from './io.js';
 
@@ -32,4 +32,9 @@ export function compareFlags(ignore: string | string[] | undefined, io: CliIo): 
     for (const m of parsed.messages) io.stderr(m);
   }
   return flags;
+}
+
+/** Whether compare looks at contents anywhere: -i left them, or a rule block checks them. */
+export function comparesContents(rules: ParsedRules, flags: number): boolean {
+  return (flags & ATTR.contents) !== 0 || rules.rules.some((r) => (r.attrs & ATTR.contents) !== 0);
 }

@@ -121,6 +121,11 @@ function onlySpace(bytes: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
+/** The line of a header's `! Hash` declaration (1-based), else the version line's. */
+export function hashLineNumber(headerLines: readonly string[]): number {
+  return headerLines.findIndex((l) => /^! hash /i.test(l)) + 1 || 1;
+}
+
 /** The content hash a manifest's header declares (Version 1.0 is MD5); undefined if none. */
 export function declaredHash(headerLines: readonly string[]): string | undefined {
   try {
