@@ -82,11 +82,21 @@ describe('preupd manifest compare', () => {
     ['08-compare-default', []],
     ['09-compare-p-dlines', ['-p']],
     ['10-compare-i', ['-i', 'mtime,CONTENTS', '-i', 'Dest,bogus,uid']],
-  ])('prints what bart prints for %s', async (name, options) => {
+    // Values attached as getopt takes them (yargs alone read -imtime as six flags).
+    ['10-compare-i', ['-imtime,CONTENTS', '-iDest,bogus,uid']],
+  ])('prints what bart prints for %s %j', async (name, options) => {
     const r = await preupd(['manifest', 'compare', ...options, 'c', 't'], corpusCase(name));
     expect(r.stdout).toBe(readFileSync(join(CORPUS, name, 'expected.stdout'), 'latin1'));
     expect(r.stderr).toBe(readFileSync(join(CORPUS, name, 'expected.stderr'), 'latin1'));
     expect(r.status).toBe(1);
+  });
+
+  it('takes -r with its value attached, in diff too', async () => {
+    const files = { ...pair, r: '/\nIGNORE contents\n' };
+    for (const command of [['manifest', 'compare'], ['diff']]) {
+      const r = await preupd([...command, '-rr', 'c', 't'], files);
+      expect([r.status, r.stdout, r.stderr]).toEqual([1, '/b:\n  delete\n/c:\n  add\n', '']);
+    }
   });
 
   it('prints one JSON object per changed path with --json', async () => {

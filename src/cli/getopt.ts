@@ -43,3 +43,23 @@ export function getopt(prog: string, args: readonly string[], spec: string): Get
   }
   return { options, operands: args.slice(i) };
 }
+
+/**
+ * getopt's attached values for the commands yargs parses, which would read `-imtime` as the
+ * flags -i -m -t -i -m -e: `-imtime` becomes `-i mtime`, `-pimtime` `-pi mtime`. A word that
+ * is the value of the option before it (`-r -imtime` names the rules file `-imtime`) and
+ * words after `--` are left alone. `takesValue`: the letters of options that take a value.
+ */
+export function detachValues(args: readonly string[], takesValue: string): string[] {
+  const out: string[] = [];
+  let isValue = false;
+  for (const [n, word] of args.entries()) {
+    if (word === '--') return [...out, ...args.slice(n)];
+    const letters: string = !isValue && /^-[^-]/.test(word) ? word.slice(1) : '';
+    const at: number = [...letters].findIndex((c) => takesValue.includes(c));
+    isValue = at >= 0 && at === letters.length - 1;
+    if (at < 0 || isValue) out.push(word);
+    else out.push(word.slice(0, at + 2), word.slice(at + 2));
+  }
+  return out;
+}

@@ -5,6 +5,7 @@ import type { CliIo } from './io.js';
 import { EXIT, exitCodeFor, UsageError } from '../errors.js';
 import { strerror } from '../walk/walk-fs.js';
 import { EXIT_CODES_TEXT, EXIT_PIPE_CLOSED } from './exit-codes.js';
+import { detachValues } from './getopt.js';
 import { prestartWalkers, WALK_THREADS } from '../walk/prestart.js';
 
 
@@ -23,6 +24,9 @@ function getoptValues(argv: Record<string, unknown>, y: { getOptions(): { array:
     if (string.includes(key) && !OPERAND_NAMES.includes(key) && argv[key] === '') throw new UsageError(`${key.length === 1 ? '-' : '--'}${key} needs a value`);
   }
 }
+
+/** The one-letter options of preupd's commands that take a value (-R root, -r rules, -i, -o). */
+const VALUE_LETTERS = 'Rrio';
 
 /** Runs preupd with `argv` (without node and script) and resolves to the exit status. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -70,7 +74,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   let helpShown = false;
   try {
-    await parser.parseAsync([...argv], {}, (err, _argv, output) => {
+    await parser.parseAsync(detachValues(argv, VALUE_LETTERS), {}, (err, _argv, output) => {
       if (output) {
         helpShown = true;
         (err ? io.stderr : io.stdout)(output + '\n');
