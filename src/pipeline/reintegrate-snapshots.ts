@@ -4,10 +4,10 @@
  * read-only clone), the plan is applied to the mounted target, and plan and report are kept
  * in the state directory.
  */
-import { readFile } from 'node:fs/promises';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { replaceFile } from '../replace-file.js';
 import { applyPlan, type ApplyReport } from '../replay/apply-plan.js';
 import { planOfJournal } from '../replay/journal.js';
 import { formatPlanJson } from '../replay/plan-json.js';
@@ -66,8 +66,8 @@ export async function reintegrateSnapshots(ctx: CycleContext, request: PassReque
         const text = formatPlanTable(plan) + formatApplyReport(report, false);
         const dir = join(ctx.config.stateMountpoint, request.name);
         await mkdir(dir, { recursive: true, mode: 0o700 });
-        await writeFile(join(dir, 'plan.json'), formatPlanJson(plan), { mode: 0o600 });
-        await writeFile(join(dir, 'report.txt'), text, { mode: 0o600 });
+        await replaceFile(join(dir, 'plan.json'), formatPlanJson(plan), { mode: 0o600 });
+        await replaceFile(join(dir, 'report.txt'), text, { mode: 0o600 });
         const conflicts = countOutcomes(plan).conflict;
         return { plan, report, text, conflicts, planFile: `${request.name}/plan.json`, reportFile: `${request.name}/report.txt` };
       }),

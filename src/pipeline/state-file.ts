@@ -1,6 +1,7 @@
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { replaceFile } from '../replace-file.js';
 import { jsonError } from '../json-line.js';
 import { STATE_VERSION, type PreupdState } from './state.js';
 
@@ -20,33 +21,9 @@ export async function readState(dir: string): Promise<PreupdState | undefined> {
   return parseState(text, file);
 }
 
-/**
- * Replaces the state atomically: a temp file in the same directory is written, fsynced and
- * renamed over the old one, and the directory is fsynced, so a crash leaves either the old
- * or the new state, never a torn one. Callers hold the lock (state-lock.ts).
- */
+/** Replaces the state atomically (never torn by a crash). Callers hold the lock (state-lock.ts). */
 export async function writeState(dir: string, state: PreupdState): Promise<void> {
-  const file = join(dir, STATE_FILE);
-  const temp = join(dir, `.${STATE_FILE}.${process.pid}.tmp`);
-  const handle = await open(temp, 'w', 0o644);
-  try {
-    await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, file);
-  } catch (err) {
-    await unlink(temp).catch(() => {});
-    throw err;
-  }
-  const dirHandle = await open(dir, 'r');
-  try {
-    await dirHandle.sync();
-  } finally {
-    await dirHandle.close();
-  }
+  await replaceFile(join(dir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o644, syncDirectory: true });
 }
 
 type Shape = 'string' | 'number' | 'boolean' | 'string?';
