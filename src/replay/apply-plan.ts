@@ -11,6 +11,7 @@ import { planAccountRepair, predictAccounts, writeAccountRepair } from './accoun
 import { journalPath, journalPlanPath, openJournal, planOfJournal, readJournal, type Refusal, type UnitOutcome } from './journal.js';
 import { formatPlanJson } from './plan-json.js';
 import type { Op, Plan, RootName } from './plan-types.js';
+import { unitWork } from './resume-check.js';
 import { RefusedPathError, safeTarget, targetView } from './safe-target.js';
 
 const OWNER_ONLY = { mode: 0o600, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
@@ -93,12 +94,15 @@ export async function applyPlan(given: Plan, options: ApplyOptions): Promise<App
     // The plan is kept beside its journal before the first change (spec "Safety").
     if (!journal.planKept) writeTargetFile(journalPlanPath(plan), formatPlanJson(plan), OWNER_ONLY, ctx);
     let ran = 0;
-    for (const [i, unit] of units.entries()) {
+    // A resume leaves what the admin changed in the target since the pass began (resume-check.ts).
+    const workOf = unitWork(units, journal, target, options.roots.update);
+    for (const i of units.keys()) {
       if (journal.done.has(i)) continue;
-      journal.begin(i);
-      const refusedNow: Refusal[] = [];
+      const { ops, left } = workOf(i);
+      journal.begin(i, { left });
+      const refusedNow: Refusal[] = [...left];
       try {
-        for (const op of unit.ops) await withContext(op, () => applyOp(op, ctx));
+        for (const op of ops) await withContext(op, () => applyOp(op, ctx));
       } catch (err) {
         refusedNow.push(refusal(err));
       }
@@ -113,7 +117,7 @@ export async function applyPlan(given: Plan, options: ApplyOptions): Promise<App
       try {
         // Write-ahead (see AccountRepair): decided once, journaled, then written.
         const repair = journal.repairs.get(accountUnit) ?? planAccountRepair(options.accountActions, today(options), ctx);
-        journal.begin(accountUnit, repair);
+        journal.begin(accountUnit, { repair });
         writeAccountRepair(repair, ctx);
         outcome = { refused: [], accounts: repair.reports };
       } catch (err) {
@@ -145,10 +149,13 @@ async function dryRun(plan: Plan, options: ApplyOptions): Promise<ApplyReport> {
     roots: options.roots, names: { stamp: plan.stamp }, targetRoot: options.target,
     ...(options.nodeMaker ? { nodeMaker: options.nodeMaker } : {}),
   };
-  for (const [i, unit] of units.entries()) {
+  const workOf = unitWork(units, journal, safeTarget(options.target), options.roots.update);
+  for (const i of units.keys()) {
     if (journal.done.has(i)) continue;
+    const { ops, left } = workOf(i);
+    refused.push(...left);
     try {
-      for (const op of unit.ops) await simulateOp(op, view, ctx);
+      for (const op of ops) await simulateOp(op, view, ctx);
     } catch (err) {
       refused.push(refusal(err));
     }

@@ -1,7 +1,8 @@
 /**
  * The write-ahead log of an apply (spec/reintegration.md "Safety"): one JSON line per record
  * in `<state>/journal/<plan id>.log` inside the target, synced before the work it announces.
- * Units are idempotent, so resuming redoes every unit without a `done` record. A `done` record
+ * Units are idempotent, so resuming redoes every unit without a `done` record (leaving, in one
+ * not begun, a path changed in the target since the pass began: resume-check.ts). A `done` record
  * carries what its unit reported (refusals, account re-applications), so a resume or a rerun
  * reports the whole run, not only what its own process did.
  */
@@ -41,7 +42,12 @@ type JournaledAccount = Omit<AccountActionReport, 'action'> & { readonly action:
 
 type JournalRecord =
   | { readonly plan: string; readonly fingerprint: Plan['inputs']['fingerprint'] }
-  | { readonly unit: number; readonly state: 'begin'; readonly repair?: { readonly files: Partial<AccountFiles>; readonly accounts: readonly JournaledAccount[] } }
+  | {
+      readonly unit: number; readonly state: 'begin';
+      readonly repair?: { readonly files: Partial<AccountFiles>; readonly accounts: readonly JournaledAccount[] };
+      /** Paths a resumed run's check left as they are (resume-check.ts): a redo leaves them too. */
+      readonly left?: readonly Refusal[];
+    }
   | { readonly unit: number; readonly state: 'done'; readonly refused?: readonly Refusal[]; readonly accounts?: readonly JournaledAccount[] }
   | { readonly state: 'complete' };
 
@@ -54,7 +60,12 @@ export interface Journal {
   readonly planKept: boolean;
   /** Repairs journaled with a `begin` whose unit is not done: to write again, as they are. */
   readonly repairs: ReadonlyMap<number, AccountRepair>;
-  begin(unit: number, repair?: AccountRepair): void;
+  /**
+   * Units with a `begin` but no `done` (the one an earlier process died in), each with the
+   * paths its `begin` said were left as they are.
+   */
+  readonly begun: ReadonlyMap<number, readonly Refusal[]>;
+  begin(unit: number, extra?: { readonly repair?: AccountRepair; readonly left?: readonly Refusal[] }): void;
   finish(unit: number, outcome?: Partial<UnitOutcome>): void;
   finishAll(): void;
   close(): void;
@@ -84,7 +95,7 @@ export function planOfJournal(target: SafeTarget, plan: Plan): Plan {
 }
 
 /** What an earlier apply of this plan recorded, read only (a dry run predicts a resume from it). */
-export function readJournal(target: SafeTarget, plan: Plan): Pick<Journal, 'done' | 'complete' | 'earlier' | 'repairs'> {
+export function readJournal(target: SafeTarget, plan: Plan): Pick<Journal, 'done' | 'complete' | 'earlier' | 'repairs' | 'begun'> {
   const path = journalPath(plan);
   return readRecords(journalText(target, path), `${target.root}${path}`, plan);
 }
@@ -102,7 +113,7 @@ export function openJournal(target: SafeTarget, plan: Plan): Journal {
   // preupd's own directories are private: saved copies may hold the admin's secrets (shadow).
   target.makeParents(path, (dir) => ({ mode: dir === STATE_DIR || dir.startsWith(`${STATE_DIR}/`) ? 0o700 : 0o755 }));
   const text = journalText(target, path);
-  const { done, complete, fresh, earlier, repairs } = readRecords(text, `${target.root}${path}`, plan);
+  const { done, complete, fresh, earlier, repairs, begun } = readRecords(text, `${target.root}${path}`, plan);
   const planKept = lstatOrUndefined(target.check(journalPlanPath(plan))) !== undefined;
   const fd = fs.openSync(target.check(path), fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, 0o600);
   // Drop a torn last record, so the next one starts on a line of its own.
@@ -119,9 +130,11 @@ export function openJournal(target: SafeTarget, plan: Plan): Journal {
     earlier,
     planKept,
     repairs,
-    begin: (unit, repair) => append({
+    begun,
+    begin: (unit, { repair, left = [] } = {}) => append({
       unit, state: 'begin',
       ...(repair ? { repair: { files: repair.files, accounts: repair.reports.map(journaledAccount) } } : {}),
+      ...(left.length > 0 ? { left } : {}),
     }),
     finish: (unit, { refused = [], accounts = [] } = {}) => append({
       unit, state: 'done',
@@ -137,11 +150,14 @@ const journaledAccount = (r: AccountActionReport): JournaledAccount => ({ ...r, 
 const accountOf = (r: JournaledAccount): AccountActionReport => ({ ...r, action: parseAction(r.action) });
 
 /** A torn last line (killed mid-write) is dropped; anything else unreadable is a corrupt journal. */
-function readRecords(text: string, file: string, plan: Plan): { done: Set<number>; complete: boolean; fresh: boolean; earlier: UnitOutcome; repairs: Map<number, AccountRepair> } {
+function readRecords(text: string, file: string, plan: Plan): {
+  done: Set<number>; complete: boolean; fresh: boolean; earlier: UnitOutcome; repairs: Map<number, AccountRepair>; begun: Map<number, readonly Refusal[]>;
+} {
   const lines = text.split('\n');
   lines.pop(); // after the last newline: empty, or a torn record
   const done = new Set<number>();
   const repairs = new Map<number, AccountRepair>();
+  const begun = new Map<number, readonly Refusal[]>();
   const refused: Refusal[] = [];
   const accounts: AccountActionReport[] = [];
   let complete = false;
@@ -151,16 +167,18 @@ function readRecords(text: string, file: string, plan: Plan): { done: Set<number
       if (!('plan' in record) || record.plan !== plan.id || JSON.stringify(record.fingerprint) !== JSON.stringify(plan.inputs.fingerprint)) {
         throw new InputError(file, 1, 'journal of another plan');
       }
-    } else if ('unit' in record && record.state === 'begin' && record.repair) {
-      repairs.set(record.unit, { files: record.repair.files, reports: record.repair.accounts.map(accountOf) });
+    } else if ('unit' in record && record.state === 'begin') {
+      begun.set(record.unit, record.left ?? []);
+      if (record.repair) repairs.set(record.unit, { files: record.repair.files, reports: record.repair.accounts.map(accountOf) });
     } else if ('unit' in record && record.state === 'done') {
       done.add(record.unit);
+      begun.delete(record.unit);
       repairs.delete(record.unit);
       refused.push(...(record.refused ?? []));
       accounts.push(...(record.accounts ?? []).map(accountOf));
     } else if ('state' in record && record.state === 'complete') complete = true;
   });
-  return { done, complete, fresh: lines.length === 0, earlier: { refused, accounts }, repairs };
+  return { done, complete, fresh: lines.length === 0, earlier: { refused, accounts }, repairs, begun };
 }
 
 const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
@@ -186,7 +204,7 @@ function parse(line: string, file: string, lineNo: number): JournalRecord {
     const record = JSON.parse(line) as JournalRecord;
     const valid =
       ('plan' in record && typeof record.plan === 'string') ||
-      ('unit' in record && Number.isInteger(record.unit) && ((record.state === 'begin' && (record.repair === undefined || isRepair(record.repair))) ||
+      ('unit' in record && Number.isInteger(record.unit) && ((record.state === 'begin' && (record.repair === undefined || isRepair(record.repair)) && isListOf(record.left, isRefusal)) ||
         (record.state === 'done' && isListOf(record.refused, isRefusal) && isListOf(record.accounts, isJournaledAccount)))) ||
       (record as { state?: unknown }).state === 'complete';
     if (valid) return record;
