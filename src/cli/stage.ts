@@ -7,9 +7,14 @@ import { stageUpdate } from '../pipeline/stage.js';
 import type { CommandFactory } from './command.js';
 import { EXIT_CODES_TEXT } from './exit-codes.js';
 
-/** What the first-boot service runs: this very program (an installed preupd is /usr/bin/preupd). */
-function finishCommand(env: NodeJS.ProcessEnv): string[] {
-  return [env.PREUPD_FINISH_COMMAND || resolve(process.argv[1] ?? '/usr/bin/preupd'), 'boot-finish'];
+/**
+ * What the first-boot service runs: this very program, by this very node. An SMF method
+ * gets svc.startd's PATH (/usr/sbin:/usr/bin), where `#!/usr/bin/env node` finds no node
+ * installed elsewhere (/opt/ooce/bin on OmniOS): the method would exit 127, in maintenance.
+ */
+export function finishCommand(env: NodeJS.ProcessEnv, script = process.argv[1] ?? '/usr/bin/preupd'): string[] {
+  if (env.PREUPD_FINISH_COMMAND) return [env.PREUPD_FINISH_COMMAND, 'boot-finish'];
+  return [process.execPath, resolve(script), 'boot-finish'];
 }
 
 export const stageCommand: CommandFactory = ({ io, exit }) => ({
