@@ -73,7 +73,7 @@ export function snapshotOnBe(container: string, snapshot: string): { be: string;
   return { be: match[2]!, snapshot: match[3]! };
 }
 
-/** UTC `YYYYMMDDTHHMMSSZ`: the stage id (valid in ZFS names, sorts by time). */
+/** UTC `YYYYMMDDTHHMMSSZ`: the stage id (valid in ZFS names and, after a prefix, SMF service names; sorts by time). */
 export function stamp(now: Date): string {
   return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }

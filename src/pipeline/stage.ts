@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { updateBootArchive } from '../system/bootadm.js';
 import { installFirstBootService } from '../system/smf.js';
-import { defaultFirstBootService } from '../system/smf-service.js';
+import { stageFirstBootService } from '../system/smf-service.js';
 import { snapshotDirectory } from '../system/snapshot-view.js';
 import type { UpdateCheck } from '../system/pkg.js';
 import { loadInitialisedState, snapshotOnBe, stamp, type CycleContext } from './context.js';
@@ -122,7 +122,8 @@ async function stageNewBe(ctx: CycleContext, options: StageOptions, state: Preup
         alsoWithRoots: async (roots) => carrySmfRepository(ctx, roots.admin, target),
       });
     }
-    await installFirstBootService(runner, target, defaultFirstBootService(options.finishCommand));
+    // Named after the stage: a repository carried from a BE whose own service ran holds that one, disabled.
+    await installFirstBootService(runner, target, stageFirstBootService(id, options.finishCommand));
     // pkg rebuilds the archive itself only on a live image or when it says so (spec §5.1, §7.4).
     // Unknown (a dry run that could not ask pkg) counts as pkg's default: rebuild.
     if (pass?.plan.bootArchive || check?.plan?.bootArchiveRebuild !== false) await updateBootArchive(runner, target);

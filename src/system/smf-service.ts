@@ -6,10 +6,20 @@
  * drops the service, §7.4), also after exit 1 (finished with conflicts, spec/cli.md). On
  * failure (exit 2 or more) it exits 95 and stays, in maintenance, for the admin.
  * Pure: text in, text out; smf.ts installs the files.
+ *
+ * Each stage gets a service of its own, named (with its manifest and method) after the stage
+ * id. Stage carries the running BE's repository into the new BE (§7.4), and a BE whose
+ * service ran but has not rebooted since still holds it there, disabled (by `svcadm disable`,
+ * which overrides the manifest's `enabled`) and with its manifest's hash, until its next
+ * boot's cleanup. Under one fixed name the next BE's service would be that one: its manifest,
+ * byte for byte the same, is not imported again (same hash), and it stays disabled, so
+ * boot-finish would never run there. Under its own name it is new to any carried repository,
+ * imported and enabled on first boot; the older BE's service, whose manifest file this BE
+ * does not have, is torn down by that boot's manifest-import cleanup (§7.1).
  */
 
 export interface FirstBootService {
-  /** `site/preupd-finish`: the FMRI is `svc:/<name>:default`. */
+  /** `site/preupd-finish-<stage id>`: the FMRI is `svc:/<name>:default`. */
   readonly name: string;
   /** Under /var/svc/manifest/site, imported on every illumos version (§7.1). */
   readonly manifestPath: string;
@@ -20,11 +30,18 @@ export interface FirstBootService {
   readonly description: string;
 }
 
-export function defaultFirstBootService(command: readonly string[]): FirstBootService {
+/**
+ * The service of stage `stageId` (context.ts `stamp`, e.g. 20240101T120000Z). The id must
+ * keep `preupd-finish-<id>` an SMF identifier (libuutil uu_ident.c: a letter, then letters,
+ * digits, '-' and '_'; the prefix supplies the letter) and a plain file name.
+ */
+export function stageFirstBootService(stageId: string, command: readonly string[]): FirstBootService {
+  if (!/^[A-Za-z0-9_-]+$/.test(stageId)) throw new Error(`stage id ${JSON.stringify(stageId)} cannot name an SMF service`);
+  const base = `preupd-finish-${stageId}`;
   return {
-    name: 'site/preupd-finish',
-    manifestPath: '/var/svc/manifest/site/preupd-finish.xml',
-    methodPath: '/lib/svc/method/preupd-finish',
+    name: `site/${base}`,
+    manifestPath: `/var/svc/manifest/site/${base}.xml`,
+    methodPath: `/lib/svc/method/${base}`,
     command,
     svcadm: '/usr/sbin/svcadm',
     description: 'preupd: finish the staged update on first boot',

@@ -76,8 +76,8 @@ describe.skipIf(unusable !== undefined)(`the cycle without beadm, on real zfs ${
       '+ zfs snapshot -r POOL/ROOT/be0@preupd-stage-STAMP',
       '# plan POOL/ROOT/be0@install / POOL/ROOT/be0@preupd-stage-STAMP / POOL/ROOT/preupd-0002@preupd-pristine-0002 and reintegrate into TMP (needs the updated BE: not in a dry run)',
       '# copy the SMF repository POOL/ROOT/be0@preupd-stage-STAMP/etc/svc/repository.db to TMP/etc/svc/repository.db',
-      '# install TMP/var/svc/manifest/site/preupd-finish.xml (mode 444)',
-      '# install TMP/lib/svc/method/preupd-finish (mode 555)',
+      '# install TMP/var/svc/manifest/site/preupd-finish-STAMP.xml (mode 444)',
+      '# install TMP/lib/svc/method/preupd-finish-STAMP (mode 555)',
       '+ bootadm update-archive -R TMP',
       '+ zfs unmount POOL/ROOT/preupd-0002',
       '+ zfs inherit mountpoint POOL/ROOT/preupd-0002',
@@ -135,7 +135,11 @@ describe.skipIf(unusable !== undefined)(`the cycle without beadm, on real zfs ${
     expect([finish.status, finish.stderr]).toEqual([0, '']);
     expect(readFileSync(join(root, 'etc/late.conf'), 'utf8')).toBe('made after staging\n');
     expect(readFileSync(join(root, 'etc/hosts'), 'utf8')).toContain('10.0.0.2 nas');
-    expect(existsSync(join(root, 'lib/svc/method/preupd-finish'))).toBe(true);
+    // boot-finish leaves the service's files to its method; they are named after the stage.
+    const { stageId } = JSON.parse(readFileSync(join(c.stateDir, 'state.json'), 'utf8')).staged.find((s: { be: string }) => s.be === 'preupd-0002');
+    expect(stageId).toMatch(/^\d{8}T\d{6}Z$/);
+    expect(existsSync(join(root, `lib/svc/method/preupd-finish-${stageId}`))).toBe(true);
+    expect(existsSync(join(root, `var/svc/manifest/site/preupd-finish-${stageId}.xml`))).toBe(true);
     expect((await c.preupd('boot-finish')).stdout).toBe('preupd-0002: nothing to finish\n');
     // A plain init now keeps the recorded base (preupd-0002's origin is not its base).
     const state = readFileSync(join(c.stateDir, 'state.json'), 'utf8');

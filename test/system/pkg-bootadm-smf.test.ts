@@ -7,7 +7,7 @@ import { updateBootArchive } from '../../src/system/bootadm.js';
 import { Pkg } from '../../src/system/pkg.js';
 import { createProcessRunner } from '../../src/system/process-runner.js';
 import { installFirstBootService, validateManifest } from '../../src/system/smf.js';
-import { defaultFirstBootService } from '../../src/system/smf-service.js';
+import { stageFirstBootService } from '../../src/system/smf-service.js';
 import { readStandInLog, standInEnv } from '../fixtures/stand-ins.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'preupd-standins-'));
@@ -83,7 +83,7 @@ describe('bootadm and SMF against the stand-ins', () => {
 
   it('installs the first-boot service into a root, and svccfg validate accepts it', async () => {
     const runner = createProcessRunner({ env: standInEnv(log) });
-    const service = defaultFirstBootService(['/usr/bin/preupd', 'boot-finish']);
+    const service = stageFirstBootService('20240101T120000Z', ['/usr/bin/preupd', 'boot-finish']);
     await installFirstBootService(runner, root, service);
     const manifest = join(root, service.manifestPath);
     expect(statSync(manifest).mode & 0o777).toBe(0o444);
@@ -97,14 +97,14 @@ describe('bootadm and SMF against the stand-ins', () => {
   it('under --dry-run installs nothing and prints what it would install', async () => {
     const printed: string[] = [];
     const runner = createProcessRunner({ env: standInEnv(log), dryRun: true, onCommand: (line) => printed.push(line) });
-    const service = defaultFirstBootService(['/usr/bin/preupd', 'boot-finish']);
+    const service = stageFirstBootService('20240101T120000Z', ['/usr/bin/preupd', 'boot-finish']);
     await installFirstBootService(runner, root, service);
     await updateBootArchive(runner, root);
     expect(existsSync(join(root, service.manifestPath))).toBe(false);
     expect(readStandInLog(log)).toEqual([]);
     expect(printed).toEqual([
-      `# install ${root}/var/svc/manifest/site/preupd-finish.xml (mode 444)`,
-      `# install ${root}/lib/svc/method/preupd-finish (mode 555)`,
+      `# install ${root}/var/svc/manifest/site/preupd-finish-20240101T120000Z.xml (mode 444)`,
+      `# install ${root}/lib/svc/method/preupd-finish-20240101T120000Z (mode 555)`,
       `${standInEnv(log).PREUPD_BOOTADM} update-archive -R ${root}`,
     ]);
   });
