@@ -22,7 +22,17 @@ export async function settleStage(ctx: CycleContext, newest: NewestBe, older: re
   if (newest.activate) await ctx.system.bootEnvironments.activate(newest.be);
   // Activation promoted the new BE (spec/illumos.md §6): the snapshots it came from are its own.
   const origin = newest.activate ? undefined : newest.origin;
-  for (const old of older) await replaceUnbooted(ctx, newest.dataset, origin, old);
+  for (const old of older) await replaceUnbooted(ctx, newest.dataset, origin, old, plannedOrigin(newest, old));
+}
+
+/**
+ * The origin the old BE's root has once the new BE, its clone, was promoted (by activation or
+ * by replaceUnbooted): the snapshot the new BE came from, now the new BE's. A dry run only
+ * printed the promotion: the BE destroy that follows goes by this (it keeps the origin).
+ */
+function plannedOrigin(newest: NewestBe, old: StagedBe): string | undefined {
+  const prefix = `${old.dataset}@`;
+  return newest.origin?.startsWith(prefix) ? `${newest.dataset}@${newest.origin.slice(prefix.length)}` : undefined;
 }
 
 /**
@@ -33,7 +43,13 @@ export async function settleStage(ctx: CycleContext, newest: NewestBe, older: re
  * Its stage snapshot goes too, also when the BE is already gone (a stage killed after
  * destroying it): nothing reads the snapshot once the BE is gone.
  */
-async function replaceUnbooted(ctx: CycleContext, newDataset: string, origin: string | undefined, old: StagedBe): Promise<void> {
+async function replaceUnbooted(
+  ctx: CycleContext,
+  newDataset: string,
+  origin: string | undefined,
+  old: StagedBe,
+  oldOrigin: string | undefined,
+): Promise<void> {
   const { zfs, bootEnvironments } = ctx.system;
   if (await zfs.exists(old.dataset)) {
     const pairs = await clonesOfOld(ctx, newDataset, origin, old.dataset);
@@ -43,7 +59,7 @@ async function replaceUnbooted(ctx: CycleContext, newDataset: string, origin: st
         await zfs.promote(clone);
         promoted.push(dataset);
       }
-      await bootEnvironments.destroy(old.be);
+      await bootEnvironments.destroy(old.be, oldOrigin === undefined ? {} : { plannedOrigin: oldOrigin });
     } catch (err) {
       for (const dataset of promoted) await zfs.promote(dataset);
       throw err;

@@ -15,6 +15,6 @@ export async function chooseBootEnvironments(
   env: NodeJS.ProcessEnv,
   options: ZfsBeOptions,
 ): Promise<BootEnvironments> {
-  if (await isExecutable(commandPath('beadm', env), env)) return new BeadmBootEnvironments(runner);
+  if (await isExecutable(commandPath('beadm', env), env)) return new BeadmBootEnvironments(zfs, runner, options);
   return new ZfsBootEnvironments(zfs, runner, options);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { BootEnvironment, BootEnvironments } from './boot-environment.js';
+import type { BeContainer, BootEnvironment, BootEnvironments } from './boot-environment.js';
 import { InputError } from '../errors.js';
 import { defaultBootfs, defaultIndex, findEntry, menuEntries, setDefaultBootfs, type Menu } from './menu-lst.js';
 import { appendEntry, removeEntry, type NewEntry } from './menu-lst-edit.js';
@@ -34,10 +34,7 @@ function plannedProperties(plan: PlannedBe): PropertyTable {
   );
 }
 
-export interface ZfsBeOptions {
-  readonly pool: string;
-  /** `<pool>/ROOT` (libbe's container). */
-  readonly container: string;
+export interface ZfsBeOptions extends BeContainer {
   /** `<pool mountpoint>/boot/grub/menu.lst`; no menu handling when undefined (no GRUB). */
   readonly menuPath?: string;
   readonly newUuid?: () => string;
@@ -156,7 +153,10 @@ export class ZfsBootEnvironments implements BootEnvironments {
     }
   }
 
-  /** Destroys the BE's datasets (never dependents: they would be other BEs) and its menu entry. */
+  /**
+   * Destroys the BE's datasets (never dependents: they would be other BEs) and its menu entry.
+   * Never its origin snapshot: `zfs destroy -r` of a clone leaves the snapshot it came from.
+   */
   async destroy(name: string): Promise<void> {
     const root = this.dataset(name);
     const menu = this.options.menuPath ? await readMenuFile(this.options.menuPath) : undefined;

@@ -1,7 +1,11 @@
-import { SystemCommandError } from '../errors.js';
-import type { BootEnvironment, BootEnvironments } from './boot-environment.js';
+import { InputError, SystemCommandError } from '../errors.js';
+import type { BeContainer, BootEnvironment, BootEnvironments, DestroyOptions } from './boot-environment.js';
 import { parseBeadmList } from './beadm-parse.js';
 import type { Runner } from './runner.js';
+import type { Zfs } from './zfs.js';
+
+/** Set on the temporary clone that keeps a BE's origin through `beadm destroy`: the origin's name. */
+export const KEEP_ORIGIN = 'org.preupd:keep-origin';
 
 /**
  * Boot environments through beadm (spec/illumos.md §5.2, §5.4). Only the options the 2010
@@ -13,7 +17,11 @@ export class BeadmBootEnvironments implements BootEnvironments {
   /** The letters of `beadm destroy [-...]` in this beadm's usage; learnt on first destroy. */
   private destroyOptions: string | undefined;
 
-  constructor(private readonly runner: Runner) {}
+  constructor(
+    private readonly zfs: Zfs,
+    private readonly runner: Runner,
+    private readonly options: BeContainer,
+  ) {}
 
   async list(): Promise<BootEnvironment[]> {
     const result = await this.runner.run('beadm', ['list', '-H']);
@@ -45,9 +53,59 @@ export class BeadmBootEnvironments implements BootEnvironments {
    * refuses those without `-s` (BE_ERR_SS_EXISTS). The 2010 Python beadm has no `-s` and
    * always destroys the snapshots. Either way libbe first promotes any clone of them
    * (be_demote_callback), so a pristine chain other BEs hang on moves instead of going.
+   *
+   * libbe's be_destroy then also destroys the snapshot the BE root was cloned from (and that
+   * snapshot of its children) when no other clone depends on it (numclones 0), with or
+   * without `-s`: a preupd BE's origin is a pristine snapshot of the chain, usually the
+   * newest (a stage that found no updates destroys its BE). So for the time of the destroy
+   * the root's origin gets another clone, never mounted, destroyed after with a plain
+   * `zfs destroy`, which never touches an origin. Only the root's: libbe reads no other.
    */
-  async destroy(name: string): Promise<void> {
-    await this.change(['destroy', (await this.destroyTakesS()) ? '-Fs' : '-F', name]);
+  async destroy(name: string, options: DestroyOptions = {}): Promise<void> {
+    const args = ['destroy', (await this.destroyTakesS()) ? '-Fs' : '-F', name];
+    const origin = await this.rootOrigin(name, options);
+    if (origin === undefined) return this.change(args);
+    const keeper = this.keeper();
+    await this.removeLeftoverKeeper(keeper);
+    await this.zfs.clone(origin, keeper, { canmount: 'off', [KEEP_ORIGIN]: origin });
+    try {
+      await this.change(args);
+    } catch (err) {
+      await this.zfs.destroy(keeper).catch(() => {});
+      throw err;
+    }
+    await this.zfs.destroy(keeper);
+  }
+
+  /**
+   * The temporary clone: a file system of the pool, outside the BE container, since libbe
+   * takes every child of the container for a BE (`beadm list` would show it, and
+   * `beadm destroy` of it would destroy our origin after all). Where BEs sit directly under
+   * the pool (BENAME_STARTS_WITH in /etc/default/be), libbe takes only names with that prefix.
+   */
+  private keeper(): string {
+    return `${this.options.pool}/preupd-keep-origin`;
+  }
+
+  /**
+   * The root's origin snapshot, undefined for a BE cloned from nothing; undefined too when
+   * the BE does not exist: beadm then says so. Under --dry-run the caller may know better.
+   */
+  private async rootOrigin(name: string, options: DestroyOptions): Promise<string | undefined> {
+    if (this.runner.dryRun && options.plannedOrigin !== undefined) return options.plannedOrigin;
+    const root = `${this.options.container}/${name}`;
+    if (!(await this.zfs.exists(root))) return undefined;
+    const origin = await this.zfs.getProperty(root, 'origin');
+    return origin === undefined || origin === '-' ? undefined : origin;
+  }
+
+  /** A keeper left by a destroy that was killed goes first; a dataset of that name preupd did not make is refused. */
+  private async removeLeftoverKeeper(keeper: string): Promise<void> {
+    if (!(await this.zfs.exists(keeper))) return;
+    if ((await this.zfs.getProperty(keeper, KEEP_ORIGIN)) === undefined) {
+      throw new InputError(keeper, undefined, `exists but was not made by preupd (no ${KEEP_ORIGIN}): destroy or rename it`);
+    }
+    await this.zfs.destroy(keeper);
   }
 
   /**

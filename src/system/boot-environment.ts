@@ -16,6 +16,21 @@ export interface BootEnvironment {
   readonly created?: number;
 }
 
+/** Where the BEs are: libbe's container in the root pool (spec/illumos.md §6). */
+export interface BeContainer {
+  readonly pool: string;
+  /** `<pool>/ROOT` (libbe's container). */
+  readonly container: string;
+}
+
+export interface DestroyOptions {
+  /**
+   * Under --dry-run only: the origin the BE's root would have by now had the printed commands
+   * run (a printed promotion of its clone renames it onto that clone); read from zfs otherwise.
+   */
+  readonly plannedOrigin?: string;
+}
+
 /**
  * Boot environment operations, by beadm (beadm.ts) or, where beadm is absent, by zfs plus
  * our own menu.lst handling (be-zfs.ts). Names are BE names, not datasets.
@@ -30,5 +45,10 @@ export interface BootEnvironments {
   unmount(name: string): Promise<void>;
   /** Boot `name` next: menu default, pool bootfs, promote (spec §6). */
   activate(name: string): Promise<void>;
-  destroy(name: string): Promise<void>;
+  /**
+   * Destroys the BE (its file systems and their snapshots), never the snapshot it was cloned
+   * from: preupd's pristine chain is preupd's to prune (prune.ts), although libbe's
+   * be_destroy destroys a BE's origin snapshot once no other clone depends on it.
+   */
+  destroy(name: string, options?: DestroyOptions): Promise<void>;
 }

@@ -92,8 +92,8 @@ describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusabl
       '+ zfs snapshot -r POOL/ROOT/be0@preupd-stage-STAMP',
       '# plan POOL/ROOT/be0@install / POOL/ROOT/be0@preupd-stage-STAMP / POOL/ROOT/preupd-0002@preupd-pristine-0002 and reintegrate into TARGET (needs the updated BE: not in a dry run)',
       '# copy the SMF repository POOL/ROOT/be0@preupd-stage-STAMP/etc/svc/repository.db to TARGET/etc/svc/repository.db',
-      '# install TARGET/var/svc/manifest/site/preupd-finish.xml (mode 444)',
-      '# install TARGET/lib/svc/method/preupd-finish (mode 555)',
+      '# install TARGET/var/svc/manifest/site/preupd-finish-STAMP.xml (mode 444)',
+      '# install TARGET/lib/svc/method/preupd-finish-STAMP (mode 555)',
       '+ bootadm update-archive -R TARGET',
       '+ beadm unmount preupd-0002',
       '+ zfs snapshot -r POOL/ROOT/preupd-0002@preupd-staged-STAMP',
@@ -128,10 +128,14 @@ describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusabl
     const status = JSON.parse((await c.preupd('status', '--json')).stdout);
     expect(status.staged).toMatchObject([{ be: 'preupd-0003', status: 'staged', activated: true }]);
     // preupd-0002 was activated, so preupd-0003 is too, which promotes it: no zfs promote of its own.
-    expect(commands(dry.stdout).slice(-4)).toEqual([
+    // beadm (libbe) would destroy preupd-0002's origin, preupd-0002's pristine since the
+    // promotion: a second clone keeps it meanwhile (the dry run knows the origin it would have).
+    expect(commands(dry.stdout).slice(-6)).toEqual([
       '+ zfs inherit org.preupd:stage-in-progress POOL/ROOT/preupd-0003',
       '+ beadm activate preupd-0003',
+      '+ zfs clone -o canmount=off -o org.preupd:keep-origin=POOL/ROOT/preupd-0003@preupd-pristine-0002 POOL/ROOT/preupd-0003@preupd-pristine-0002 POOL/preupd-keep-origin',
       '+ beadm destroy -Fs preupd-0002',
+      '+ zfs destroy POOL/preupd-keep-origin',
       '+ zfs destroy -r POOL/ROOT/be0@preupd-stage-STAMP',
     ]);
     // The chain is intact: 0002's pristine moved onto preupd-0003 when it was promoted.
@@ -197,7 +201,13 @@ describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusabl
     const next = await c.preupd('stage');
     expect([next.status, next.stderr]).toEqual([0, '']);
     expect(next.stdout).toContain('# preupd-0005 is left from a stage interrupted at ');
-    expect(commands(next.stdout).slice(0, 3)).toEqual(['+ beadm activate preupd-0005', '+ beadm destroy -Fs preupd-0004', '+ zfs destroy -r POOL/ROOT/be0@preupd-stage-STAMP']);
+    expect(commands(next.stdout).slice(0, 5)).toEqual([
+      '+ beadm activate preupd-0005',
+      '+ zfs clone -o canmount=off -o org.preupd:keep-origin=POOL/ROOT/preupd-0005@preupd-pristine-0004 POOL/ROOT/preupd-0005@preupd-pristine-0004 POOL/preupd-keep-origin',
+      '+ beadm destroy -Fs preupd-0004',
+      '+ zfs destroy POOL/preupd-keep-origin',
+      '+ zfs destroy -r POOL/ROOT/be0@preupd-stage-STAMP',
+    ]);
     expect(bootfs()).toBe(`${c.container}/preupd-0005`);
     const settled = JSON.parse((await c.preupd('status', '--json')).stdout);
     expect(settled.staged).toMatchObject([{ be: 'preupd-0005', status: 'staged', activated: true }]);

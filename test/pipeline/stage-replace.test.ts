@@ -22,7 +22,8 @@ const MISSING = { status: 1, stderr: "cannot open 'x': dataset does not exist" }
 /** The mutating commands of settleStage(NEWEST, [OLD]); `respond` answers first, then beadm's usage. */
 async function settle(respond: FakeResponder): Promise<{ mutations: string[]; result: Promise<void> }> {
   const runner = new FakeRunner((argv) => respond(argv) ?? (argv.join(' ') === 'beadm' ? { status: 1, stderr: 'usage:\n\tbeadm destroy [-Ffsv] beName\n' } : undefined));
-  const system = { runner, zfs: new Zfs(runner), bootEnvironments: new BeadmBootEnvironments(runner) };
+  const zfs = new Zfs(runner);
+  const system = { runner, zfs, bootEnvironments: new BeadmBootEnvironments(zfs, runner, { pool: 'rpool', container: 'rpool/ROOT' }) };
   const ctx = { system, say: () => {} } as unknown as CycleContext;
   const result = settleStage(ctx, NEWEST, [OLD]);
   await result.catch(() => {});
@@ -36,14 +37,23 @@ const origins = (rows: string) => (argv: readonly string[]) =>
 describe('settleStage', () => {
   it('undoes the promotion when the old BE cannot be destroyed, and fails', async () => {
     const { mutations, result } = await settle((argv) => {
-      if (argv.join(' ').startsWith('beadm destroy')) return { status: 1, stderr: 'beadm: Unable to destroy preupd-0002. It is currently mounted' };
+      const line = argv.join(' ');
+      if (line.startsWith('beadm destroy')) return { status: 1, stderr: 'beadm: Unable to destroy preupd-0002. It is currently mounted' };
+      // The promotion made the old root a clone of the snapshot the new BE came from.
+      if (line === `zfs get -Hp -o name,property,value,source origin ${OLD.dataset}`) {
+        return { stdout: `${OLD.dataset}\torigin\trpool/ROOT/preupd-0003@preupd-pristine-0002\t-\n` };
+      }
+      if (line === 'zfs list -H -o name rpool/preupd-keep-origin') return MISSING;
       return origins('rpool/ROOT/preupd-0003\trpool/ROOT/preupd-0002@preupd-pristine-0002\nrpool/ROOT/preupd-0003/var\trpool/ROOT/preupd-0002/var@preupd-pristine-0002\n')(argv);
     });
     await expect(result).rejects.toThrow(/currently mounted/);
     expect(mutations).toEqual([
       'zfs promote rpool/ROOT/preupd-0003',
       'zfs promote rpool/ROOT/preupd-0003/var',
+      // beadm (libbe) would destroy the old root's origin, the pristine snapshot: it gets a clone meanwhile.
+      'zfs clone -o canmount=off -o org.preupd:keep-origin=rpool/ROOT/preupd-0003@preupd-pristine-0002 rpool/ROOT/preupd-0003@preupd-pristine-0002 rpool/preupd-keep-origin',
       'beadm destroy -Fs preupd-0002',
+      'zfs destroy rpool/preupd-keep-origin',
       'zfs promote rpool/ROOT/preupd-0002',
       'zfs promote rpool/ROOT/preupd-0002/var',
     ]);

@@ -77,6 +77,9 @@ describe.skipIf(skip !== undefined)(`boot environments through zfs on a real poo
   it('destroys the old BE and keeps the menu default on the active one', async () => {
     await bes.destroy('osol');
     expect(await zfs.exists(ds('ROOT/osol'))).toBe(false);
+    // Not the snapshot osol was cloned from (since the promotion), unlike libbe: preupd prunes its chain itself.
+    expect(await zfs.exists(ds('ROOT/preupd-0002@preupd-pristine-0002'))).toBe(true);
+    expect(await zfs.exists(ds('ROOT/preupd-0002/var@preupd-pristine-0002'))).toBe(true);
     expect(menuEntries(menu()).map((entry) => entry.bootfs)).toEqual([ds('ROOT/preupd-0002')]);
     expect(defaultBootfs(menu())).toBe(ds('ROOT/preupd-0002'));
     await expect(bes.destroy('preupd-0002')).rejects.toThrow(/default boot entry/);

@@ -18,6 +18,10 @@ describe.skipIf(skip !== undefined)(`beadm adapter against the stand-in beadm on
   let env: NodeJS.ProcessEnv;
   let zfs: Zfs;
   const ds = (rel: string) => `${pool.name}/${rel}`;
+  const beadm = (beEnv: NodeJS.ProcessEnv) => {
+    const runner = createProcessRunner({ env: beEnv });
+    return new BeadmBootEnvironments(new Zfs(runner), runner, { pool: pool.name, container: ds('ROOT') });
+  };
 
   beforeAll(() => {
     pool = createTestPool('beadm');
@@ -43,7 +47,7 @@ describe.skipIf(skip !== undefined)(`beadm adapter against the stand-in beadm on
   });
 
   it('creates, lists, mounts, unmounts, activates and destroys a BE', async () => {
-    const bes = new BeadmBootEnvironments(createProcessRunner({ env }));
+    const bes = beadm(env);
     await bes.create('preupd-0002', { be: 'osol', snapshot: 'preupd-pristine-0002' }, 'preupd 0002');
     expect(await zfs.getProperty(ds('ROOT/preupd-0002'), 'org.preupd.test:title')).toBe('preupd 0002');
     expect(await zfs.getProperty(ds('ROOT/preupd-0002/var'), 'canmount')).toBe('noauto');
@@ -81,7 +85,7 @@ describe.skipIf(skip !== undefined)(`beadm adapter against the stand-in beadm on
   it('destroys a BE that has snapshots (every preupd BE has), as beadm.c and the Python beadm would', async () => {
     for (const style of ['c', 'python']) {
       const styleEnv = { ...env, PREUPD_FAKE_BEADM_STYLE: style };
-      const bes = new BeadmBootEnvironments(createProcessRunner({ env: styleEnv }));
+      const bes = beadm(styleEnv);
       // The activation above moved the pristine snapshot onto preupd-0002.
       await bes.create('preupd-0009', { be: 'preupd-0002', snapshot: 'preupd-pristine-0002' }, 'preupd 0009');
       execFileSync('zfs', ['snapshot', '-r', ds('ROOT/preupd-0009@preupd-staged-1')]);
@@ -95,10 +99,38 @@ describe.skipIf(skip !== undefined)(`beadm adapter against the stand-in beadm on
   });
 
   it('lists the same BEs in the Python beadm format', async () => {
-    const c = await new BeadmBootEnvironments(createProcessRunner({ env })).list();
+    const c = await beadm(env).list();
     const pyEnv = { ...env, PREUPD_FAKE_BEADM_STYLE: 'python' };
     const raw = execFileSync(env.PREUPD_BEADM!, ['list', '-H'], { env: pyEnv, encoding: 'utf8' });
     expect(raw).toMatch(/^osol;-;N;\/;/m);
-    expect(await new BeadmBootEnvironments(createProcessRunner({ env: pyEnv })).list()).toEqual(c);
+    expect(await beadm(pyEnv).list()).toEqual(c);
+  });
+
+  it('destroy keeps the origin snapshot, which the stand-in destroys as libbe does once nothing else is cloned from it', async () => {
+    const standIn = (...args: string[]) => execFileSync(env.PREUPD_BEADM!, args, { env, stdio: 'pipe' });
+    const snapshots = async (snap: string) => [(await zfs.exists(ds(`ROOT/osol@${snap}`))), await zfs.exists(ds(`ROOT/osol/var@${snap}`))];
+    execFileSync('zfs', ['snapshot', '-r', ds('ROOT/osol@k1')]);
+    // The stand-in alone: the origin goes with the last clone of it, recursively.
+    standIn('create', '-e', 'osol@k1', 'k1-a');
+    standIn('create', '-e', 'osol@k1', 'k1-b');
+    standIn('destroy', '-F', 'k1-a');
+    expect(await snapshots('k1')).toEqual([true, true]);
+    standIn('destroy', '-F', 'k1-b');
+    expect(await snapshots('k1')).toEqual([false, false]);
+    // Through the adapter: the BE goes, its origin stays, and so does nothing else.
+    execFileSync('zfs', ['snapshot', '-r', ds('ROOT/osol@k2')]);
+    const bes = beadm(env);
+    await bes.create('k2-a', { be: 'osol', snapshot: 'k2' }, 'k2-a');
+    await bes.destroy('k2-a');
+    expect(await zfs.exists(ds('ROOT/k2-a'))).toBe(false);
+    expect(await snapshots('k2')).toEqual([true, true]);
+    expect(await zfs.exists(`${pool.name}/preupd-keep-origin`)).toBe(false);
+    // A keeper left by a killed destroy does not stand in the way.
+    await bes.create('k2-b', { be: 'osol', snapshot: 'k2' }, 'k2-b');
+    execFileSync('zfs', ['clone', '-o', 'canmount=off', '-o', `org.preupd:keep-origin=${ds('ROOT/osol@k2')}`, ds('ROOT/osol@k2'), `${pool.name}/preupd-keep-origin`]);
+    await bes.destroy('k2-b');
+    expect(await zfs.exists(ds('ROOT/k2-b'))).toBe(false);
+    expect(await snapshots('k2')).toEqual([true, true]);
+    expect(await zfs.exists(`${pool.name}/preupd-keep-origin`)).toBe(false);
   });
 });
