@@ -54,6 +54,11 @@ type JournalRecord =
 export interface Journal {
   readonly done: ReadonlySet<number>;
   readonly complete: boolean;
+  /**
+   * An earlier process opened this journal: the run is a resume, whatever it recorded (it may
+   * have died before its first unit, e.g. keeping the plan beside the journal on a full disk).
+   */
+  readonly resumed: boolean;
   /** What the units done before this opening reported, in the order they were done. */
   readonly earlier: UnitOutcome;
   /** The plan is already kept beside the journal (journalPlanPath). */
@@ -95,7 +100,7 @@ export function planOfJournal(target: SafeTarget, plan: Plan): Plan {
 }
 
 /** What an earlier apply of this plan recorded, read only (a dry run predicts a resume from it). */
-export function readJournal(target: SafeTarget, plan: Plan): Pick<Journal, 'done' | 'complete' | 'earlier' | 'repairs' | 'begun'> {
+export function readJournal(target: SafeTarget, plan: Plan): Pick<Journal, 'done' | 'complete' | 'resumed' | 'earlier' | 'repairs' | 'begun'> {
   const path = journalPath(plan);
   return readRecords(journalText(target, path), `${target.root}${path}`, plan);
 }
@@ -113,7 +118,7 @@ export function openJournal(target: SafeTarget, plan: Plan): Journal {
   // preupd's own directories are private: saved copies may hold the admin's secrets (shadow).
   target.makeParents(path, (dir) => ({ mode: dir === STATE_DIR || dir.startsWith(`${STATE_DIR}/`) ? 0o700 : 0o755 }));
   const text = journalText(target, path);
-  const { done, complete, fresh, earlier, repairs, begun } = readRecords(text, `${target.root}${path}`, plan);
+  const { done, complete, resumed, earlier, repairs, begun } = readRecords(text, `${target.root}${path}`, plan);
   const planKept = lstatOrUndefined(target.check(journalPlanPath(plan))) !== undefined;
   const fd = fs.openSync(target.check(path), fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, 0o600);
   // Drop a torn last record, so the next one starts on a line of its own.
@@ -123,10 +128,11 @@ export function openJournal(target: SafeTarget, plan: Plan): Journal {
     fs.writeSync(fd, `${asciiJson(record)}\n`);
     fs.fdatasyncSync(fd);
   };
-  if (fresh) append({ plan: plan.id, fingerprint: plan.inputs.fingerprint });
+  if (!resumed) append({ plan: plan.id, fingerprint: plan.inputs.fingerprint });
   return {
     done,
     complete,
+    resumed,
     earlier,
     planKept,
     repairs,
@@ -151,7 +157,7 @@ const accountOf = (r: JournaledAccount): AccountActionReport => ({ ...r, action:
 
 /** A torn last line (killed mid-write) is dropped; anything else unreadable is a corrupt journal. */
 function readRecords(text: string, file: string, plan: Plan): {
-  done: Set<number>; complete: boolean; fresh: boolean; earlier: UnitOutcome; repairs: Map<number, AccountRepair>; begun: Map<number, readonly Refusal[]>;
+  done: Set<number>; complete: boolean; resumed: boolean; earlier: UnitOutcome; repairs: Map<number, AccountRepair>; begun: Map<number, readonly Refusal[]>;
 } {
   const lines = text.split('\n');
   lines.pop(); // after the last newline: empty, or a torn record
@@ -178,7 +184,7 @@ function readRecords(text: string, file: string, plan: Plan): {
       accounts.push(...(record.accounts ?? []).map(accountOf));
     } else if ('state' in record && record.state === 'complete') complete = true;
   });
-  return { done, complete, fresh: lines.length === 0, earlier: { refused, accounts }, repairs, begun };
+  return { done, complete, resumed: lines.length > 0, earlier: { refused, accounts }, repairs, begun };
 }
 
 const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');

@@ -29,8 +29,8 @@ export interface UnitWork {
 }
 
 /** The work of each unit not done yet, for a run that found `journal` (see above). */
-export function unitWork(units: readonly Unit[], journal: Pick<Journal, 'done' | 'begun'>, target: SafeTarget, update: string): (i: number) => UnitWork {
-  if (journal.done.size === 0 && journal.begun.size === 0) return (i) => ({ ops: units[i]!.ops, left: [] });
+export function unitWork(units: readonly Unit[], journal: Pick<Journal, 'resumed' | 'begun'>, target: SafeTarget, update: string): (i: number) => UnitWork {
+  if (!journal.resumed) return (i) => ({ ops: units[i]!.ops, left: [] });
   const firstWriter = new Map<string, number>();
   units.forEach((unit, i) => unit.ops.forEach((op) => {
     if (!firstWriter.has(op.path)) firstWriter.set(op.path, i);

@@ -74,6 +74,17 @@ it('a path a resume left stays left when that resume is killed in the same unit'
   expect(without('/etc/zconf', tree(run.target))).toEqual(without('/etc/zconf', whole));
 });
 
+// Bug (found by review): a run that died before its first unit (here keeping the plan beside
+// the journal; a full disk does that) was taken for a fresh one, and its resume checked nothing.
+it('a run killed before its first unit is resumed as a resume: it leaves what the admin edited', async () => {
+  const run = await planScenario(scenario);
+  await killedAt(run, 1);
+  writeFileSync(`${run.target}/etc/motd`, 'edited in the live root\n');
+  const resumed = await applyPlan(run.plan, { target: run.target, roots: run.roots });
+  expect(resumed.refused).toEqual([{ path: '/etc/motd', why: CHANGED_SINCE_BEGIN }]);
+  expect(readFileSync(`${run.target}/etc/motd`, 'latin1')).toBe('edited in the live root\n');
+});
+
 it('a resume without edits in between gives what an uninterrupted run gives', async () => {
   const run = await planScenario(scenario);
   const whole = await uninterrupted(run);
@@ -82,7 +93,6 @@ it('a resume without edits in between gives what an uninterrupted run gives', as
   expect(resumed.refused).toEqual([]);
   expect(tree(run.target)).toEqual(whole);
 });
-
 
 it('a resume refuses a removal, a creation and a metadata change where the target changed, not a directory that only gained children', async () => {
   const before: Tree = { etc: dir(), 'etc/gone0': file('g0\n'), 'etc/gone1': file('g1\n'), opt: dir(), srv: dir() };
