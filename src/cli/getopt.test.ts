@@ -13,6 +13,7 @@ describe('detachValues', () => {
     [['-np', '--json', '-'], ['-np', '--json', '-']],
     [['--', '-imtime'], ['--', '-imtime']],
     [['a', '-Rroot', 'b'], ['a', '-R', 'root', 'b']],
+    [['-r=rules', '-po=out'], ['-r=rules', '-po=out']],
   ])('%j → %j', (args, expected) => {
     expect(detachValues(args, 'Rrio')).toEqual(expected);
   });

@@ -46,7 +46,8 @@ export function getopt(prog: string, args: readonly string[], spec: string): Get
 
 /**
  * getopt's attached values for the commands yargs parses, which would read `-imtime` as the
- * flags -i -m -t -i -m -e: `-imtime` becomes `-i mtime`, `-pimtime` `-pi mtime`. A word that
+ * flags -i -m -t -i -m -e: `-imtime` becomes `-i mtime`, `-pimtime` `-pi mtime`; `-r=rules`
+ * stays for yargs, which takes `rules` (getopt would take `=rules`: no one means that). A word that
  * is the value of the option before it (`-r -imtime` names the rules file `-imtime`) and
  * words after `--` are left alone. `takesValue`: the letters of options that take a value.
  */
@@ -58,7 +59,8 @@ export function detachValues(args: readonly string[], takesValue: string): strin
     const letters: string = !isValue && /^-[^-]/.test(word) ? word.slice(1) : '';
     const at: number = [...letters].findIndex((c) => takesValue.includes(c));
     isValue = at >= 0 && at === letters.length - 1;
-    if (at < 0 || isValue) out.push(word);
+    // `-r=rules`: yargs takes `rules`, as preupd always did (getopt would take `=rules`).
+    if (at < 0 || isValue || letters[at + 1] === '=') out.push(word);
     else out.push(word.slice(0, at + 2), word.slice(at + 2));
   }
   return out;
