@@ -16,6 +16,7 @@ import type { Plan, RootName } from '../replay/plan-types.js';
 import { countOutcomes, formatApplyReport, formatPlanTable } from '../replay/report.js';
 import { safeTarget } from '../replay/safe-target.js';
 import { createNodeMaker } from '../system/mknod.js';
+import { FIRST_BOOT_SERVICE_FILES } from '../system/smf-service.js';
 import { withSnapshotView } from '../system/snapshot-view.js';
 import type { CycleContext } from './context.js';
 
@@ -56,7 +57,7 @@ export async function reintegrateSnapshots(ctx: CycleContext, request: PassReque
       withSnapshotView(zfs, snapshots.update, async (update) => {
         const roots = { base, admin, update };
         // A pass resumed after an interruption goes on with the plan (and stamp) it began with.
-        const plan = planOfJournal(safeTarget(request.target), await planTrees(roots, { exclude: [SMF_REPOSITORY], ...(rules === undefined ? {} : { rules }) }));
+        const plan = planOfJournal(safeTarget(request.target), await planTrees(roots, { exclude: [SMF_REPOSITORY, ...FIRST_BOOT_SERVICE_FILES], ...(rules === undefined ? {} : { rules }) }));
         const image = await readImageIfAny(update);
         const accountActions = image ? [...image.users, ...image.groups].map((d) => d.action) : [];
         // FIFOs and device nodes through `mknod` on the system's runner (printed as its commands are).

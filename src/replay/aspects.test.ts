@@ -40,4 +40,11 @@ describe('isExcluded', () => {
   ] as const)('%s %j -> %s', (path, types, excluded) => {
     expect(isExcluded(path, types)).toBe(excluded);
   });
+
+  it.each([
+    ['/etc/svc/repository.db', true], ['/etc/svc/repository.db-journal', false], ['/lib/svc/method/preupd-finish-1', true],
+    ['/lib/svc/method/preupd-finish-', true], ['/lib/svc/method/preupd-finish', false], ['/lib/svc/method/other', false],
+  ] as const)('also %s -> %s (a path, or a name prefix ending in *)', (path, excluded) => {
+    expect(isExcluded(path, ['F'], ['/etc/svc/repository.db', '/lib/svc/method/preupd-finish-*'])).toBe(excluded);
+  });
 });

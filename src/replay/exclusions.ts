@@ -14,9 +14,13 @@ export const NEVER_REINTEGRATED: readonly string[] = [
 /** Sockets and doors: runtime objects that a copy cannot recreate meaningfully. */
 const RUNTIME_TYPES: ReadonlySet<EntryType> = new Set(['S', 'O']);
 
-/** `also`: what one pass leaves out besides (boot-finish: the SMF repository, in use). */
+/**
+ * `also`: what one pass leaves out besides (the SMF repository, in use; preupd's first-boot
+ * services): paths with what is below them, or, ending in `*`, every name that begins so.
+ */
 export function isExcluded(path: string, types: readonly (EntryType | undefined)[], also: readonly string[] = []): boolean {
   if (types.some((t) => t !== undefined && RUNTIME_TYPES.has(t))) return true;
   const under = (root: string) => path === root || path.startsWith(root + '/');
-  return NEVER_REINTEGRATED.some(under) || also.some(under);
+  const matches = (entry: string) => (entry.endsWith('*') ? path.startsWith(entry.slice(0, -1)) : under(entry));
+  return NEVER_REINTEGRATED.some(under) || also.some(matches);
 }

@@ -30,6 +30,18 @@ export interface FirstBootService {
   readonly description: string;
 }
 
+const SERVICE_PREFIX = 'preupd-finish-';
+const MANIFEST_DIR = '/var/svc/manifest/site';
+const METHOD_DIR = '/lib/svc/method';
+
+/**
+ * The files of every stage's service, as reintegration exclusions (replay/exclusions.ts): a
+ * BE's own service is its stage's to install, never carried from another BE. One the admin
+ * finished by hand (`preupd boot-finish` after a failure) keeps its files, which a plan would
+ * otherwise carry as the admin's: two services in the next BE, racing for the state lock.
+ */
+export const FIRST_BOOT_SERVICE_FILES: readonly string[] = [`${MANIFEST_DIR}/${SERVICE_PREFIX}*`, `${METHOD_DIR}/${SERVICE_PREFIX}*`];
+
 /**
  * The service of stage `stageId` (context.ts `stamp`, e.g. 20240101T120000Z). The id must
  * keep `preupd-finish-<id>` an SMF identifier (libuutil uu_ident.c: a letter, then letters,
@@ -37,11 +49,11 @@ export interface FirstBootService {
  */
 export function stageFirstBootService(stageId: string, command: readonly string[]): FirstBootService {
   if (!/^[A-Za-z0-9_-]+$/.test(stageId)) throw new Error(`stage id ${JSON.stringify(stageId)} cannot name an SMF service`);
-  const base = `preupd-finish-${stageId}`;
+  const base = `${SERVICE_PREFIX}${stageId}`;
   return {
     name: `site/${base}`,
-    manifestPath: `/var/svc/manifest/site/${base}.xml`,
-    methodPath: `/lib/svc/method/${base}`,
+    manifestPath: `${MANIFEST_DIR}/${base}.xml`,
+    methodPath: `${METHOD_DIR}/${base}`,
     command,
     svcadm: '/usr/sbin/svcadm',
     description: 'preupd: finish the staged update on first boot',

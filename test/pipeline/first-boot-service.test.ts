@@ -44,4 +44,22 @@ describe('the first-boot service', () => {
     // Only its own service's files: the first one's manifest is gone, so cleanup drops that service.
     expect([list(MANIFESTS), list(METHODS)]).toEqual([[`preupd-finish-${second}.xml`], [`preupd-finish-${second}`]]);
   }, 60_000);
+
+  // Bug (found by review): the plan carried a service the admin finished by hand (after it
+  // failed, its files stay) into the next BE as the admin's files: two services there.
+  it('of a BE finished by hand, its files still there, is not carried into the next BE', async () => {
+    c = dirCycle('first-boot-by-hand');
+    await c.ok('init', '--base-snapshot', 'p/ROOT/be0@install');
+    c.update('etc/motd', 'v2\n');
+    await c.ok('stage');
+    const first = stageIdOf('preupd-0002');
+    c.boot('preupd-0002');
+    await c.ok('boot-finish');
+    while (stamp(new Date()) === first) await new Promise((resolve) => setTimeout(resolve, 50));
+    c.update('etc/motd', 'v3\n');
+    await c.ok('stage');
+    const second = stageIdOf('preupd-0003');
+    c.boot('preupd-0003');
+    expect([list(MANIFESTS), list(METHODS)]).toEqual([[`preupd-finish-${second}.xml`], [`preupd-finish-${second}`]]);
+  }, 60_000);
 });
