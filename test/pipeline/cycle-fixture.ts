@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createTestPool, type TestPool } from '../fixtures/zfs-pool.js';
-import { readStandInLog, standInEnv } from '../fixtures/stand-ins.js';
+import { readStandInLog, STAND_IN_BIN, standInEnv } from '../fixtures/stand-ins.js';
 import { expect } from 'vitest';
 import { runIn, type CliRun } from '../run-cli.js';
 
@@ -33,6 +33,28 @@ export async function preupdOk(c: Cycle, ...args: string[]): Promise<CliRun> {
   const run = await c.preupd(...args);
   expect([run.status, run.stderr]).toEqual([0, '']);
   return run;
+}
+
+/** A run's printed lines (`+ ` commands, `# ` notes), with its variable parts (pool, temp dirs, stamp) named. */
+export function printedLines(c: Cycle, stdout: string): string[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith('+ ') || line.startsWith('# '))
+    .map((line) =>
+      line
+        .replaceAll(`${STAND_IN_BIN}/`, '')
+        .replaceAll(c.pool.name, 'POOL')
+        .replace(/\/tmp\/preupd-stage-\w+/g, 'TARGET')
+        .replace(/\d{8}T\d{6}Z/g, 'STAMP'),
+    );
+}
+
+/**
+ * The commands a run executes (or, dry, would). Less the read-only views reintegration
+ * clones for reading snapshots (zfs-fuse has no .zfs/snapshot): a dry run cannot reintegrate.
+ */
+export function printedCommands(c: Cycle, stdout: string): string[] {
+  return printedLines(c, stdout).filter((line) => line.startsWith('+ ') && !/preupd-view-|\/tmp\/preupd-view/.test(line));
 }
 
 export const INSTALLED: Tree = {

@@ -7,9 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STAND_IN_BIN } from '../fixtures/stand-ins.js';
 import { zfsUnusableReason } from '../fixtures/zfs-pool.js';
-import { createCycle, destroyWhenNotBusy, withMountedBe, writeTree, type Cycle } from './cycle-fixture.js';
+import { createCycle, destroyWhenNotBusy, printedCommands, printedLines, withMountedBe, writeTree, type Cycle } from './cycle-fixture.js';
 
 const unusable = zfsUnusableReason();
 /** The stand-in pkg's plan saying a boot-archive file changed (pkg's default when it says nothing). */
@@ -18,23 +17,8 @@ const REBUILD_PLAN = '{"add-packages": [], "change-packages": [], "remove-packag
 describe.skipIf(unusable !== undefined)(`stage with beadm, on real zfs ${unusable ?? ''}`, () => {
   let c: Cycle;
   const datasets = () => c.zfs('list', '-H', '-o', 'name', '-t', 'all', '-r', c.container);
-  /** Command lines with the run's variable parts (pool, temp dirs, stamp) named. */
-  const normalised = (stdout: string) =>
-    stdout
-      .split('\n')
-      .filter((line) => line.startsWith('+ ') || line.startsWith('# '))
-      .map((line) =>
-        line
-          .replaceAll(`${STAND_IN_BIN}/`, '')
-          .replaceAll(c.pool.name, 'POOL')
-          .replace(/\/tmp\/preupd-stage-\w+/g, 'TARGET')
-          .replace(/\d{8}T\d{6}Z/g, 'STAMP'),
-      );
-  /**
-   * The commands a run executes (or, dry, would). Less the read-only views reintegration
-   * clones for reading snapshots (zfs-fuse has no .zfs/snapshot): a dry run cannot reintegrate.
-   */
-  const commands = (stdout: string) => normalised(stdout).filter((line) => line.startsWith('+ ') && !/preupd-view-|\/tmp\/preupd-view/.test(line));
+  const normalised = (stdout: string) => printedLines(c, stdout);
+  const commands = (stdout: string) => printedCommands(c, stdout);
   /**
    * A dry run, then the real run from the same pool state: the same commands. The dry run
    * cannot ask pkg (zfs-fuse has no .zfs/snapshot) and assumes its default, a boot archive

@@ -7,9 +7,8 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STAND_IN_BIN } from '../fixtures/stand-ins.js';
 import { zfsUnusableReason } from '../fixtures/zfs-pool.js';
-import { createCycle, preupdOk, writeTree, type Cycle } from './cycle-fixture.js';
+import { createCycle, preupdOk, printedCommands, writeTree, type Cycle } from './cycle-fixture.js';
 
 const unusable = zfsUnusableReason();
 /** The stand-in pkg's plan saying a boot-archive file changed (pkg's default when it says nothing). */
@@ -22,18 +21,7 @@ describe.skipIf(unusable !== undefined)(`stage with beadm keeps the pristine sna
   const keeper = () => `${c.pool.name}/preupd-keep-origin`;
   const status = async () => JSON.parse((await preupdOk(c, 'status', '--json')).stdout);
   const pristineNames = async () => (await status()).pristine.map((p: { name: string }) => p.name);
-  /** Command lines a run printed, with its variable parts named. */
-  const commands = (stdout: string) =>
-    stdout
-      .split('\n')
-      .filter((line) => line.startsWith('+ ') && !/preupd-view-|\/tmp\/preupd-view/.test(line))
-      .map((line) =>
-        line
-          .replaceAll(`${STAND_IN_BIN}/`, '')
-          .replaceAll(c.pool.name, 'POOL')
-          .replace(/\/tmp\/preupd-stage-\w+/g, 'TARGET')
-          .replace(/\d{8}T\d{6}Z/g, 'STAMP'),
-      );
+  const commands = (stdout: string) => printedCommands(c, stdout);
   const stageWithoutUpdates = async () => {
     c.env.PREUPD_FAKE_PKG_UPDATE = join(c.live, '..', 'no-update');
     try {
