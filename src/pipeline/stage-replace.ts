@@ -61,7 +61,8 @@ async function replaceUnbooted(
       }
       await bootEnvironments.destroy(old.be, oldOrigin === undefined ? {} : { plannedOrigin: oldOrigin });
     } catch (err) {
-      for (const dataset of promoted) await zfs.promote(dataset);
+      // Nothing to undo once the old BE is gone (a failure after its destroy: removing the keeper).
+      if (await zfs.exists(old.dataset)) for (const dataset of promoted) await zfs.promote(dataset);
       throw err;
     }
   }

@@ -35,6 +35,28 @@ const origins = (rows: string) => (argv: readonly string[]) =>
   argv.join(' ') === 'zfs list -H -p -o name,origin -r -t filesystem rpool/ROOT/preupd-0003' ? { stdout: rows } : undefined;
 
 describe('settleStage', () => {
+  // Bug (found by review): the promotions were undone on a BE already destroyed, and that
+  // failure ("dataset does not exist") replaced the real one.
+  it('undoes nothing once the old BE is destroyed, and reports what failed after', async () => {
+    let destroyed = false;
+    const { mutations, result } = await settle((argv) => {
+      const line = argv.join(' ');
+      if (line.startsWith('beadm destroy')) {
+        destroyed = true;
+        return { stdout: '' };
+      }
+      if (line === 'zfs destroy rpool/preupd-keep-origin') return { status: 1, stderr: "cannot destroy 'rpool/preupd-keep-origin': dataset is busy\n" };
+      if (line === `zfs list -H -o name ${OLD.dataset}` && destroyed) return MISSING;
+      if (line === `zfs get -Hp -o name,property,value,source origin ${OLD.dataset}`) {
+        return { stdout: `${OLD.dataset}\torigin\trpool/ROOT/preupd-0003@preupd-pristine-0002\t-\n` };
+      }
+      if (line === 'zfs list -H -o name rpool/preupd-keep-origin') return MISSING;
+      return origins('rpool/ROOT/preupd-0003\trpool/ROOT/preupd-0002@preupd-pristine-0002\n')(argv);
+    });
+    await expect(result).rejects.toThrow(/preupd-keep-origin.*dataset is busy/);
+    expect(mutations.filter((m) => m.startsWith('zfs promote'))).toEqual(['zfs promote rpool/ROOT/preupd-0003']);
+  });
+
   it('undoes the promotion when the old BE cannot be destroyed, and fails', async () => {
     const { mutations, result } = await settle((argv) => {
       const line = argv.join(' ');
