@@ -254,8 +254,8 @@ async function finishInterruptedStage(ctx: CycleContext, state: PreupdState, nex
 /**
  * Whether a BE the new one replaces is the one the pool boots next, however it came to be:
  * activated by a stage, or by the admin with `beadm activate` (the way to choose a staged
- * BE). The new BE takes its place: beadm refuses to destroy the BE activated on reboot, and
- * the admin chose the update it carried. A BE a stage activated that the admin has since
+ * BE). The new BE takes its place: the admin chose the update it carried, and destroying the
+ * BE that boots next would make libbe activate the running BE instead (be_destroy). A BE a stage activated that the admin has since
  * replaced by another (`beadm activate be0`) no longer counts: the admin's choice stands.
  */
 function replacesNextBoot(older: readonly StagedBe[], nextBoot: string | undefined): boolean {
