@@ -82,6 +82,12 @@ async function stageNewBe(ctx: CycleContext, options: StageOptions, state: Preup
   const latest = latestPristine(state)!;
   const from = snapshotOnBe(beContainer, latest.name);
   if (!from) throw new InputError(latest.name, undefined, `the newest pristine snapshot is not on a BE in ${beContainer}`);
+  for (const { name } of new Set([base, latest])) {
+    if (await zfs.exists(name)) continue;
+    // libbe's be_destroy destroys the snapshot a BE was cloned from once no other clone is:
+    // `beadm destroy` of a staged BE by hand can take the running BE's base with it.
+    throw new InputError(name, undefined, `destroyed outside preupd (beadm destroy of a BE cloned from it destroys it); preupd cannot stage from this chain: move ${stateMountpoint}/state.json aside and run \`preupd init --base-snapshot <snapshot>\` to start a new one`);
+  }
   const pristineName = nextPristineName(state);
   const sequence = pristineName.slice('preupd-pristine-'.length);
   const be = `${bePrefix}-${sequence}`;

@@ -5,8 +5,10 @@
  * replacing an unbooted BE destroys a BE cloned from the replacing BE's snapshot. Neither may
  * take a pristine snapshot of the chain with it: the next stage and prune need them.
  */
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STAND_IN_BIN } from '../fixtures/stand-ins.js';
 import { zfsUnusableReason } from '../fixtures/zfs-pool.js';
 import { createCycle, preupdOk, printedCommands, writeTree, type Cycle } from './cycle-fixture.js';
 
@@ -104,4 +106,17 @@ describe.skipIf(unusable !== undefined)(`stage with beadm keeps the pristine sna
     await stageWithoutUpdates();
     expect(snapshots()).toEqual(after);
   }, 180_000);
+
+  // Found by review: preupd cannot stop the admin's own `beadm destroy` of a staged BE from
+  // taking that BE's origin (here the running BE's base) with it. stage then failed in beadm
+  // create ("Snapshot be0@install does not exist", exit 3), night after night.
+  it('a base the admin\'s own beadm destroy took is named, with how to start a new chain', async () => {
+    execFileSync(join(STAND_IN_BIN, 'beadm'), ['destroy', '-Fs', 'preupd-0003'], { env: c.env });
+    expect(snapshots()).not.toContain(`${c.container}/be0@install`);
+    writeTree(c.updateDir, { 'usr/bin/third': 'third update\n' });
+    const run = await c.preupd('stage');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^preupd: \S+\/be0@install: destroyed outside preupd \(beadm destroy of a BE cloned from it destroys it\); .*preupd init --base-snapshot/);
+    expect(filesystems().filter((name) => name.includes('preupd-000'))).toEqual([]);
+  }, 120_000);
 });
